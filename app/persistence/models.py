@@ -1,0 +1,524 @@
+"""The relational model: typed SQLAlchemy 2 mappings of DOMAIN §2–§4, §6 and §8.
+
+The schema is owned by Alembic (``migrations/``); these classes are the single description of it
+that the autogenerate check compares against.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from app.domain.enums import (
+    CallDirection,
+    CallResult,
+    ChannelKind,
+    ClientKind,
+    ContactKind,
+    DistributionRule,
+    ExclusionKind,
+    InteractionKind,
+    InteractionStatus,
+    LeadQuality,
+    LeadState,
+    StageKind,
+    Visibility,
+)
+from app.persistence.types import UTCDateTime, utcnow
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_N_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _enum_check(column: str, enum: Any) -> CheckConstraint:
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return CheckConstraint(f"{column} IN ({values})", name=f"{column}_valid")
+
+
+class Base(DeclarativeBase):
+    """Declarative base carrying the naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+user_roles = Table(
+    "user_roles",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Setting(Base):
+    """Company-wide settings kept with the data (company name, default phone region)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Department(Base):
+    """A department; visibility "own department" is scoped by it."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="SET NULL"))
+
+
+class Role(Base):
+    """A role: a set of rights and, for leads, a shared pool of responsibility."""
+
+    __tablename__ = "roles"
+    __table_args__ = (_enum_check("visibility", Visibility),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    visibility: Mapped[str] = mapped_column(String(16), default=Visibility.OWN.value)
+    can_reassign: Mapped[bool] = mapped_column(Boolean, default=False)
+    can_reject: Mapped[bool] = mapped_column(Boolean, default=True)
+    can_delete: Mapped[bool] = mapped_column(Boolean, default=False)
+    can_export: Mapped[bool] = mapped_column(Boolean, default=False)
+    can_configure: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_system: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    members: Mapped[list[User]] = relationship(secondary=user_roles, back_populates="roles")
+
+
+class User(Base):
+    """An employee who signs in; may have an extension on the company PBX."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL"), index=True
+    )
+    extension: Mapped[str | None] = mapped_column(String(32), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    roles: Mapped[list[Role]] = relationship(secondary=user_roles, back_populates="members")
+
+
+class Channel(Base):
+    """A concrete source of leads: a SIP line, a mailbox, a messenger account, a request source."""
+
+    __tablename__ = "channels"
+    __table_args__ = (
+        _enum_check("kind", ChannelKind),
+        _enum_check("rule", DistributionRule),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    lead_source: Mapped[bool] = mapped_column(Boolean, default=True)
+    reason_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    responsible_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    responsible_role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id", ondelete="SET NULL"))
+    rule: Mapped[str] = mapped_column(String(16), default=DistributionRule.POOL.value)
+    sla_minutes: Mapped[int | None] = mapped_column(Integer)
+    ad_source: Mapped[str | None] = mapped_column(String(200))
+    counts_in_stats: Mapped[bool] = mapped_column(Boolean, default=True)
+    internal_pattern: Mapped[str | None] = mapped_column(String(200))
+    # Kind-specific connection settings (IMAP host, password variable name, bot API URL...).
+    # Never secrets: those live in the keyring or in the named environment variable.
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Round-robin position: the id of the user who got the previous lead.
+    rr_last_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    own_numbers: Mapped[list[ChannelNumber]] = relationship(
+        cascade="all, delete-orphan", order_by="ChannelNumber.id"
+    )
+    zone_rules: Mapped[list[ZoneRule]] = relationship(
+        cascade="all, delete-orphan", order_by="ZoneRule.position"
+    )
+
+
+class ChannelNumber(Base):
+    """One of the company's own numbers on a call channel (calls from it are internal)."""
+
+    __tablename__ = "channel_numbers"
+    __table_args__ = (UniqueConstraint("channel_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(32))
+
+
+class ZoneRule(Base):
+    """Distribution by zone: when a lead's field matches, it goes to this user or role."""
+
+    __tablename__ = "zone_rules"
+    __table_args__ = (
+        CheckConstraint("field IN ('source', 'phone_prefix', 'email_domain')", name="field_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    field: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(String(200))
+    responsible_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    responsible_role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id", ondelete="CASCADE"))
+
+
+class ProgressStatus(Base):
+    """An optional intermediate "in progress" status with order and colour (DOMAIN §4)."""
+
+    __tablename__ = "progress_statuses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    color: Mapped[str] = mapped_column(String(16), default="#808080")
+
+
+class RejectionReason(Base):
+    """The rejection-reason catalog."""
+
+    __tablename__ = "rejection_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Client(Base):
+    """A company or a private person."""
+
+    __tablename__ = "clients"
+    __table_args__ = (_enum_check("kind", ClientKind),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default=ClientKind.PERSON.value)
+    name: Mapped[str] = mapped_column(String(300))
+    name_lower: Mapped[str] = mapped_column(String(300), index=True)
+    inn: Mapped[str | None] = mapped_column(String(12), index=True)
+    responsible_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="SET NULL"))
+    portrait: Mapped[str | None] = mapped_column(Text)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ContactPerson(Base):
+    """A person at a client."""
+
+    __tablename__ = "contact_persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_lower: Mapped[str] = mapped_column(String(300), index=True)
+    position: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ContactPoint(Base):
+    """A phone, e-mail or messenger id of a client or a contact person, stored normalized."""
+
+    __tablename__ = "contact_points"
+    __table_args__ = (
+        _enum_check("kind", ContactKind),
+        Index("ix_contact_points_kind_value", "kind", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    contact_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_persons.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(254))
+    raw: Mapped[str | None] = mapped_column(String(254))
+    is_personal: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Pipeline(Base):
+    """A sales pipeline: an ordered list of stages."""
+
+    __tablename__ = "pipelines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    stages: Mapped[list[Stage]] = relationship(order_by="Stage.position", cascade="all, delete-orphan")
+
+
+class Stage(Base):
+    """A stage of a pipeline, with order, colour and whether it is open, won or lost."""
+
+    __tablename__ = "stages"
+    __table_args__ = (UniqueConstraint("pipeline_id", "name"), _enum_check("kind", StageKind))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pipeline_id: Mapped[int] = mapped_column(ForeignKey("pipelines.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    color: Mapped[str] = mapped_column(String(16), default="#4a90d9")
+    kind: Mapped[str] = mapped_column(String(8), default=StageKind.OPEN.value)
+
+
+class Interest(Base):
+    """A sales opportunity (deal) of a client on a pipeline stage."""
+
+    __tablename__ = "interests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    contact_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_persons.id", ondelete="SET NULL")
+    )
+    pipeline_id: Mapped[int] = mapped_column(ForeignKey("pipelines.id"))
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    comment: Mapped[str | None] = mapped_column(Text)
+    responsible_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL", use_alter=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Process(Base):
+    """A task-like follow-up started from a lead instead of an interest."""
+
+    __tablename__ = "processes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"), index=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL", use_alter=True))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Interaction(Base):
+    """A call, letter, message, meeting or task tied to a client / lead / interest."""
+
+    __tablename__ = "interactions"
+    __table_args__ = (_enum_check("kind", InteractionKind), _enum_check("status", InteractionStatus))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=InteractionStatus.PLANNED.value)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    interest_id: Mapped[int | None] = mapped_column(ForeignKey("interests.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str | None] = mapped_column(Text)
+    planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Exclusion(Base):
+    """An exclusion-list entry: a phone, e-mail or domain that never makes a lead."""
+
+    __tablename__ = "exclusions"
+    __table_args__ = (UniqueConstraint("kind", "value"), _enum_check("kind", ExclusionKind))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(254))
+    comment: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ExcludedContact(Base):
+    """The log of inquiries that the exclusion list kept from becoming leads."""
+
+    __tablename__ = "excluded_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), index=True)
+    exclusion_id: Mapped[int | None] = mapped_column(ForeignKey("exclusions.id", ondelete="SET NULL"))
+    external_id: Mapped[str | None] = mapped_column(String(500))
+    raw_contact: Mapped[str | None] = mapped_column(String(300))
+    subject: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Lead(Base):
+    """One inbound inquiry (DOMAIN §3): every field intake, processing and reports need."""
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "external_id"),
+        _enum_check("kind", ChannelKind),
+        _enum_check("state", LeadState),
+        _enum_check("quality", LeadQuality),
+        Index("ix_leads_received_at_kind", "received_at", "kind"),
+        Index("ix_leads_responsible_user_id_state", "responsible_user_id", "state"),
+        Index("ix_leads_responsible_role_id_state", "responsible_role_id", "state"),
+        Index("ix_leads_state_received_at", "state", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    # Denormalized from the channel so reports group without a join; a channel never changes kind.
+    kind: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str | None] = mapped_column(String(500))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    contact_name: Mapped[str | None] = mapped_column(String(300))
+    raw_contact: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    messenger_user: Mapped[str | None] = mapped_column(String(200), index=True)
+    subject: Mapped[str | None] = mapped_column(String(500))
+    message: Mapped[str | None] = mapped_column(Text)
+    ad_source: Mapped[str | None] = mapped_column(String(200), index=True)
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"), index=True)
+    contact_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_persons.id", ondelete="SET NULL")
+    )
+    repeat_of_lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"))
+    responsible_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    responsible_role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(20), default=LeadState.NEW.value)
+    progress_status_id: Mapped[int | None] = mapped_column(
+        ForeignKey("progress_statuses.id", ondelete="SET NULL")
+    )
+    quality: Mapped[str] = mapped_column(String(16), default=LeadQuality.UNCHECKED.value)
+    sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    processor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rejection_reason_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rejection_reasons.id", ondelete="RESTRICT"), index=True
+    )
+    rejection_comment: Mapped[str | None] = mapped_column(Text)
+    duplicate_of_lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"))
+    result_interest_id: Mapped[int | None] = mapped_column(ForeignKey("interests.id", ondelete="SET NULL"))
+    result_process_id: Mapped[int | None] = mapped_column(ForeignKey("processes.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class LeadHistory(Base):
+    """Every change of a lead: who, when, what (DOMAIN §9)."""
+
+    __tablename__ = "lead_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(32))
+    # {"field": [old, new], ...} in stored (string/int) form.
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class CallRecord(Base):
+    """The call log (DOMAIN §6): every call in, out and internal."""
+
+    __tablename__ = "call_records"
+    __table_args__ = (
+        UniqueConstraint("sip_call_id", "direction"),
+        _enum_check("direction", CallDirection),
+        CheckConstraint(
+            "result IS NULL OR result IN ('answered', 'no_answer', 'busy', 'failed', 'rejected')",
+            name="result_valid",
+        ),
+        Index("ix_call_records_ring_at", "ring_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sip_call_id: Mapped[str] = mapped_column(String(300))
+    direction: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id", ondelete="SET NULL"))
+    caller: Mapped[str | None] = mapped_column(String(300))
+    caller_phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    called: Mapped[str | None] = mapped_column(String(300))
+    internal_reason: Mapped[str | None] = mapped_column(String(300))
+    ring_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    end_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    result: Mapped[str | None] = mapped_column(String(16))
+    talk_seconds: Mapped[int | None] = mapped_column(Integer)
+    recording_path: Mapped[str | None] = mapped_column(String(1000))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"), index=True)
+
+
+__all__ = [
+    "Base",
+    "CallDirection",
+    "CallRecord",
+    "CallResult",
+    "Channel",
+    "ChannelNumber",
+    "Client",
+    "ContactPerson",
+    "ContactPoint",
+    "Department",
+    "ExcludedContact",
+    "Exclusion",
+    "Interaction",
+    "Interest",
+    "Lead",
+    "LeadHistory",
+    "Pipeline",
+    "Process",
+    "ProgressStatus",
+    "RejectionReason",
+    "Role",
+    "Setting",
+    "Stage",
+    "User",
+    "ZoneRule",
+    "user_roles",
+]
