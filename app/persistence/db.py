@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 ENV_DATABASE_URL = "INFLOW_DATABASE_URL"
+WRITE_OPTION = "inflow_write"
 
 
 def default_data_dir() -> Path:
@@ -70,7 +71,12 @@ def _sqlite_autocommit_off(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A unit of work that will write takes the write lock at once (BEGIN IMMEDIATE): a deferred
+    # transaction that reads and then writes can fail with SQLITE_BUSY without waiting.
+    if conn.get_execution_options().get(WRITE_OPTION):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
 
 
 def _keyring_password(host: str, user: str) -> str | None:

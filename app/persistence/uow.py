@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.errors import ConcurrentModification, DatabaseUnavailable
-from app.persistence.db import describe, make_engine, make_session_factory
+from app.persistence.db import WRITE_OPTION, describe, make_engine, make_session_factory
 
 
 class UnitOfWork:
@@ -35,6 +35,12 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self._session = self._factory()
+        try:
+            self._session.connection(execution_options={WRITE_OPTION: True})
+        except OperationalError as error:
+            self._session.close()
+            self._session = None
+            raise _translate_operational(error) from error
         return self
 
     def __exit__(
