@@ -161,3 +161,17 @@ def require_lead_visible(actor: Actor, lead: Lead | None, lead_id: int) -> Lead:
     if lead is None or not can_see_lead(actor, lead):
         raise NotFound(f"Lead {lead_id} does not exist or is not visible to {actor.login}.")
     return lead
+
+
+def client_visibility_clause(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause limiting clients to those the actor may see (unassigned clients are shared)."""
+    from app.persistence.models import Client
+
+    if actor.visibility is Visibility.ALL:
+        return true()
+    conditions: list[ColumnElement[bool]] = [Client.responsible_user_id.is_(None)]
+    if actor.user_id is not None:
+        conditions.append(Client.responsible_user_id == actor.user_id)
+    if actor.visibility is Visibility.DEPARTMENT and actor.department_user_ids:
+        conditions.append(Client.responsible_user_id.in_(actor.department_user_ids))
+    return or_(*conditions)
