@@ -212,3 +212,16 @@ class HistoryEntryDTO:
     action: str
     changes: dict[str, object] = field(hash=False)
     comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UserDTO:
+    """A user account as administration reports it (never the password hash)."""
+
+    id: int
+    login: str
+    full_name: str
+    department_id: int | None
+    extension: str | None
+    active: bool
+    role_codes: tuple[str, ...]

@@ -1,0 +1,482 @@
+"""Administration: users, departments and channels (DOMAIN §1 "administrator", §6, §8).
+
+Every function that changes something takes the unit of work and the acting :class:`Actor`, and
+needs the ``configure`` right (the CLI acts as :meth:`Actor.system`, which has every right).
+Bad input is refused with a :class:`ValidationError` whose message is one readable sentence.
+
+Channel connection settings are stored in ``Channel.settings`` (JSON) under the keys listed in
+:data:`EMAIL_KEYS` / :data:`DIALOG_KEYS` / :data:`WEB_FORM_TOKEN_KEY`. Secrets are never stored:
+an e-mail channel remembers the *name* of the environment variable holding its password, a dialog
+channel the name of the variable holding its bot token, and a web-form channel only the SHA-256
+of its intake token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from app.domain.contacts import normalize_email, normalize_phone
+from app.domain.enums import ChannelKind, DistributionRule, SystemRole
+from app.domain.errors import NotFound, ValidationError
+from app.persistence.models import Channel, ChannelNumber, Department, Role, User, user_roles
+from app.persistence.uow import UnitOfWork
+from app.services.auth import hash_password
+from app.services.dto import ChannelDTO, UserDTO
+from app.services.permissions import Actor, Right
+from app.services.settings import phone_region
+
+# Channel.settings keys. Readers (mail and messenger sync, the intake endpoint) use these names.
+IMAP_HOST = "imap_host"
+IMAP_PORT = "imap_port"
+SMTP_HOST = "smtp_host"
+SMTP_PORT = "smtp_port"
+SECURITY = "security"
+MAIL_LOGIN = "login"
+PASSWORD_ENV = "password_env"
+EMAIL_KEYS = (IMAP_HOST, IMAP_PORT, SMTP_HOST, SMTP_PORT, SECURITY, MAIL_LOGIN, PASSWORD_ENV)
+TELEGRAM_TOKEN_ENV = "telegram_token_env"
+API_URL = "api_url"
+DIALOG_KEYS = (TELEGRAM_TOKEN_ENV, API_URL)
+WEB_FORM_TOKEN_KEY = "token_sha256"
+
+DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
+SECURITY_MODES = ("ssl", "starttls", "none")
+# Well-known ports per protocol and security mode, used when HOST is given without :PORT.
+_DEFAULT_PORTS = {
+    ("imap", "ssl"): 993,
+    ("imap", "starttls"): 143,
+    ("imap", "none"): 143,
+    ("smtp", "ssl"): 465,
+    ("smtp", "starttls"): 587,
+    ("smtp", "none"): 25,
+}
+
+_LOGIN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
+_EXTENSION_RE = re.compile(r"^[A-Za-z0-9_.*#-]{1,32}$")
+_ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_HOST_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
+
+
+@dataclass(frozen=True, slots=True)
+class EmailSettings:
+    """Connection settings of a mailbox channel; the password is only *named*, never given."""
+
+    imap: str | None = None  # HOST[:PORT]
+    smtp: str | None = None  # HOST[:PORT]
+    security: str = "ssl"
+    login: str | None = None
+    password_env: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DialogSettings:
+    """Settings of a messenger channel (Telegram bot first)."""
+
+    telegram_token_env: str | None = None
+    api_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSpec:
+    """Everything an administrator says about a new channel (INTERFACES "Channel options")."""
+
+    kind: ChannelKind
+    name: str
+    lead_source: bool = True
+    reason_required: bool = False
+    responsible_login: str | None = None
+    role_code: str | None = None
+    # None: fixed when only a responsible is given, pool otherwise.
+    rule: DistributionRule | None = None
+    sla_minutes: int | None = None
+    ad_source: str | None = None
+    counts_in_stats: bool = True
+    internal_pattern: str | None = None
+    own_numbers: tuple[str, ...] = ()
+    email: EmailSettings | None = None
+    dialog: DialogSettings | None = None
+    web_form: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedChannel:
+    """A new channel, and its web-form intake token in plain text (this once, never again)."""
+
+    channel: ChannelDTO
+    token: str | None = None
+
+
+# ------------------------------------------------------------------------------------------ users
+
+
+def create_user(
+    uow: UnitOfWork,
+    actor: Actor,
+    login: str,
+    full_name: str,
+    role_codes: Sequence[str],
+    department: str | None = None,
+    extension: str | None = None,
+    password: str | None = None,
+    email: str | None = None,
+) -> UserDTO:
+    """Create a user with roles; the department (by name) is created when it does not exist."""
+    actor.require(Right.CONFIGURE)
+    session = uow.session
+    login = login.strip()
+    full_name = " ".join(full_name.split())
+    if not _LOGIN_RE.match(login):
+        raise ValidationError(
+            f"'{login}' is not a valid login: use up to 100 Latin letters, digits and . _ @ -, "
+            "starting with a letter or digit."
+        )
+    if not full_name:
+        raise ValidationError("A user needs a full name.")
+    if len(full_name) > 200:
+        raise ValidationError("A full name is at most 200 characters long.")
+    roles = _roles_by_code(session, role_codes)
+    if session.scalar(select(User.id).where(func.lower(User.login) == login.lower())) is not None:
+        raise ValidationError(f"A user with login '{login}' already exists.")
+    ext: str | None = None
+    if extension is not None and extension.strip():
+        ext = extension.strip()
+        if not _EXTENSION_RE.match(ext):
+            raise ValidationError(f"'{ext}' is not a valid extension: use digits (or letters), no spaces.")
+        holder = session.scalar(select(User.login).where(User.extension == ext))
+        if holder is not None:
+            raise ValidationError(f"Extension {ext} already belongs to user '{holder}'.")
+    mail: str | None = None
+    if email is not None and email.strip():
+        mail = normalize_email(email)
+        if mail is None:
+            raise ValidationError(f"'{email.strip()}' is not an e-mail address.")
+    if password is not None and not password:
+        raise ValidationError("The password must not be empty.")
+    department_id = _department_id(session, department) if department else None
+    user = User(
+        login=login,
+        full_name=full_name,
+        password_hash=hash_password(password) if password is not None else None,
+        department_id=department_id,
+        extension=ext,
+        email=mail,
+        active=True,
+    )
+    user.roles = roles
+    session.add(user)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as error:
+        # Someone created the same login or extension between our check and the insert.
+        raise ValidationError(
+            f"A user with login '{login}' or extension {ext} was created meanwhile."
+        ) from error
+    return _user_dto(user)
+
+
+def list_users(session: Session) -> list[UserDTO]:
+    """Every user, by login."""
+    users = session.scalars(select(User).options(selectinload(User.roles)).order_by(User.login))
+    return [_user_dto(user) for user in users]
+
+
+def get_user_by_login(session: Session, login: str) -> UserDTO:
+    """The user with this login, or :class:`NotFound`."""
+    user = session.scalars(
+        select(User).options(selectinload(User.roles)).where(User.login == login.strip())
+    ).one_or_none()
+    if user is None:
+        raise NotFound(f"There is no user '{login.strip()}'.")
+    return _user_dto(user)
+
+
+def _user_dto(user: User) -> UserDTO:
+    return UserDTO(
+        id=user.id,
+        login=user.login,
+        full_name=user.full_name,
+        department_id=user.department_id,
+        extension=user.extension,
+        active=user.active,
+        role_codes=tuple(sorted(role.code for role in user.roles)),
+    )
+
+
+def _roles_by_code(session: Session, codes: Sequence[str]) -> list[Role]:
+    wanted = [code.strip().lower() for code in codes if code.strip()]
+    if not wanted:
+        raise ValidationError(f"A user needs at least one role: {_valid_roles_text(session)}.")
+    found = {role.code: role for role in session.scalars(select(Role).where(Role.code.in_(wanted)))}
+    for code in wanted:
+        if code not in found:
+            raise ValidationError(f"There is no role '{code}'; valid roles: {_valid_roles_text(session)}.")
+    return [found[code] for code in dict.fromkeys(wanted)]
+
+
+def _role_by_code(session: Session, code: str) -> Role:
+    return _roles_by_code(session, [code])[0]
+
+
+def _valid_roles_text(session: Session) -> str:
+    codes = list(session.scalars(select(Role.code).order_by(Role.id)))
+    return ", ".join(codes or [role.value for role in SystemRole])
+
+
+def _department_id(session: Session, name: str) -> int:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("A department needs a name.")
+    existing = session.scalar(select(Department.id).where(func.lower(Department.name) == name.lower()))
+    if existing is not None:
+        return existing
+    department = Department(name=name)
+    session.add(department)
+    session.flush()
+    return department.id
+
+
+def ensure_department(uow: UnitOfWork, actor: Actor, name: str) -> int:
+    """The id of the department with this name, created when missing."""
+    actor.require(Right.CONFIGURE)
+    return _department_id(uow.session, name)
+
+
+# --------------------------------------------------------------------------------------- channels
+
+
+def create_channel(uow: UnitOfWork, actor: Actor, spec: ChannelSpec) -> CreatedChannel:
+    """Create a channel from an administrator's spec; a web-form token is returned once."""
+    actor.require(Right.CONFIGURE)
+    session = uow.session
+    kind = ChannelKind(spec.kind)
+    name = " ".join(spec.name.split())
+    if not name:
+        raise ValidationError("A channel needs a name.")
+    if len(name) > 200:
+        raise ValidationError("A channel name is at most 200 characters long.")
+    if session.scalar(select(Channel.id).where(func.lower(Channel.name) == name.lower())) is not None:
+        raise ValidationError(f"A channel named '{name}' already exists.")
+    _check_kind_options(kind, spec)
+
+    user_id: int | None = None
+    if spec.responsible_login:
+        user = session.scalars(select(User).where(User.login == spec.responsible_login.strip())).one_or_none()
+        if user is None or not user.active:
+            raise ValidationError(f"There is no active user '{spec.responsible_login.strip()}'.")
+        user_id = user.id
+    role_id: int | None = None
+    if spec.role_code:
+        role_id = _role_by_code(session, spec.role_code).id
+    rule = _rule(spec.rule, user_id, role_id)
+    if spec.sla_minutes is not None and spec.sla_minutes <= 0:
+        raise ValidationError("The SLA is a positive number of minutes.")
+    pattern = _internal_pattern(spec.internal_pattern)
+    numbers = _own_numbers(spec.own_numbers, phone_region(session))
+
+    settings: dict[str, Any] = {}
+    token: str | None = None
+    if kind is ChannelKind.EMAIL:
+        settings = _email_settings(spec.email or EmailSettings())
+    elif kind is ChannelKind.DIALOG:
+        settings = _dialog_settings(spec.dialog or DialogSettings())
+    elif kind is ChannelKind.REQUEST and spec.web_form:
+        token = secrets.token_urlsafe(32)
+        settings = {WEB_FORM_TOKEN_KEY: token_digest(token)}
+
+    channel = Channel(
+        name=name,
+        kind=kind.value,
+        lead_source=spec.lead_source,
+        reason_required=spec.reason_required,
+        responsible_user_id=user_id,
+        responsible_role_id=role_id,
+        rule=rule.value,
+        sla_minutes=spec.sla_minutes,
+        ad_source=(spec.ad_source.strip() or None) if spec.ad_source else None,
+        counts_in_stats=spec.counts_in_stats,
+        internal_pattern=pattern,
+        settings=settings,
+        active=True,
+    )
+    channel.own_numbers = [ChannelNumber(number=number) for number in numbers]
+    session.add(channel)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as error:
+        raise ValidationError(f"A channel named '{name}' was created meanwhile.") from error
+    return CreatedChannel(ChannelDTO.of(channel), token)
+
+
+def token_digest(token: str) -> str:
+    """The SHA-256 (hex) under which a web-form intake token is stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def list_channels(session: Session) -> list[ChannelDTO]:
+    """Every channel, in the order they were created."""
+    channels = session.scalars(
+        select(Channel).options(selectinload(Channel.own_numbers)).order_by(Channel.id)
+    )
+    return [ChannelDTO.of(channel) for channel in channels]
+
+
+def get_channel_by_name(session: Session, name: str) -> ChannelDTO:
+    """The channel with this name (case-insensitive), or :class:`NotFound`."""
+    wanted = " ".join(name.split())
+    channel = session.scalars(
+        select(Channel)
+        .options(selectinload(Channel.own_numbers))
+        .where(func.lower(Channel.name) == wanted.lower())
+    ).first()
+    if channel is None:
+        raise NotFound(f"There is no channel named '{wanted}'.")
+    return ChannelDTO.of(channel)
+
+
+def _check_kind_options(kind: ChannelKind, spec: ChannelSpec) -> None:
+    if kind is not ChannelKind.CALL and (spec.internal_pattern or spec.own_numbers):
+        raise ValidationError("An internal-number pattern and own numbers apply to call channels only.")
+    if kind is not ChannelKind.EMAIL and spec.email is not None:
+        raise ValidationError("IMAP/SMTP settings apply to e-mail channels only.")
+    if kind is not ChannelKind.DIALOG and spec.dialog is not None:
+        raise ValidationError("Messenger settings apply to dialog channels only.")
+    if kind is not ChannelKind.REQUEST and spec.web_form:
+        raise ValidationError("A web-form token applies to request channels only.")
+
+
+def _rule(rule: DistributionRule | None, user_id: int | None, role_id: int | None) -> DistributionRule:
+    if rule is None:
+        return DistributionRule.FIXED if user_id is not None and role_id is None else DistributionRule.POOL
+    rule = DistributionRule(rule)
+    if rule is DistributionRule.ZONE:
+        raise ValidationError(
+            "Distribution by zone is set up in the desktop settings; create the channel with another rule."
+        )
+    if rule is DistributionRule.FIXED and user_id is None:
+        raise ValidationError("The fixed rule needs a responsible user (--responsible LOGIN).")
+    if rule is not DistributionRule.FIXED and role_id is None:
+        raise ValidationError(f"The {rule.value} rule needs a role (--role ROLE).")
+    return rule
+
+
+def _internal_pattern(pattern: str | None) -> str | None:
+    if pattern is None or not pattern.strip():
+        return None
+    if len(pattern) > 200:
+        raise ValidationError("The internal-number pattern is at most 200 characters long.")
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValidationError(
+            f"The internal-number pattern is not a valid regular expression: {error}."
+        ) from error
+    return pattern
+
+
+def _own_numbers(numbers: Sequence[str], region: str) -> list[str]:
+    result: list[str] = []
+    for raw in numbers:
+        number = normalize_phone(raw, region)
+        if number is None:
+            raise ValidationError(f"'{raw}' is not a phone number.")
+        if number not in result:
+            result.append(number)
+    return result
+
+
+def _host_port(value: str, protocol: str, security: str) -> tuple[str, int]:
+    text = value.strip()
+    host, port_text = text, ""
+    if text.startswith("["):  # [IPv6]:port
+        end = text.find("]")
+        if end < 0:
+            raise ValidationError(f"'{value}' is not HOST:PORT.")
+        host, rest = text[1:end], text[end + 1 :]
+        if rest and not rest.startswith(":"):
+            raise ValidationError(f"'{value}' is not HOST:PORT.")
+        port_text = rest[1:]
+    elif text.count(":") == 1:
+        host, port_text = text.split(":")
+    elif ":" in text:
+        raise ValidationError(f"'{value}' is not HOST:PORT (write an IPv6 address in brackets).")
+    if not host or not (_HOST_RE.match(host) or ":" in host):
+        raise ValidationError(f"'{value}' is not HOST:PORT.")
+    if not port_text:
+        return host, _DEFAULT_PORTS[(protocol, security)]
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ValidationError(f"'{port_text}' in '{value}' is not a port number (1–65535).")
+    return host, int(port_text)
+
+
+def _env_name(value: str, what: str) -> str:
+    name = value.strip()
+    if not _ENV_NAME_RE.match(name):
+        raise ValidationError(f"'{value}' is not an environment variable name ({what}).")
+    return name
+
+
+def _email_settings(email: EmailSettings) -> dict[str, Any]:
+    security = (email.security or "ssl").strip().lower()
+    if security not in SECURITY_MODES:
+        raise ValidationError(f"Security must be one of {', '.join(SECURITY_MODES)}, not '{email.security}'.")
+    settings: dict[str, Any] = {SECURITY: security}
+    if email.imap:
+        settings[IMAP_HOST], settings[IMAP_PORT] = _host_port(email.imap, "imap", security)
+    if email.smtp:
+        settings[SMTP_HOST], settings[SMTP_PORT] = _host_port(email.smtp, "smtp", security)
+    if email.login and email.login.strip():
+        settings[MAIL_LOGIN] = email.login.strip()
+    if email.password_env:
+        settings[PASSWORD_ENV] = _env_name(email.password_env, "the mailbox password")
+    return settings
+
+
+def _dialog_settings(dialog: DialogSettings) -> dict[str, Any]:
+    settings: dict[str, Any] = {API_URL: DEFAULT_TELEGRAM_API_URL}
+    if dialog.telegram_token_env:
+        settings[TELEGRAM_TOKEN_ENV] = _env_name(dialog.telegram_token_env, "the bot token")
+    if dialog.api_url and dialog.api_url.strip():
+        url = dialog.api_url.strip().rstrip("/")
+        if not re.match(r"^https?://[^\s/]+", url):
+            raise ValidationError(f"'{dialog.api_url}' is not an http(s) URL.")
+        settings[API_URL] = url
+    return settings
+
+
+def role_names(session: Session) -> dict[int, tuple[str, str]]:
+    """Role id → (code, display name), for showing channels and leads."""
+    return {
+        role_id: (code, name)
+        for role_id, code, name in session.execute(select(Role.id, Role.code, Role.name))
+    }
+
+
+def user_logins(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    """User id → login for the given ids."""
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.login).where(User.id.in_(ids))).tuples().all())
+
+
+def role_member_ids(session: Session, role_code: str) -> list[int]:
+    """Ids of the active members of a role, in id order."""
+    return list(
+        session.scalars(
+            select(User.id)
+            .join(user_roles, user_roles.c.user_id == User.id)
+            .join(Role, Role.id == user_roles.c.role_id)
+            .where(Role.code == role_code, User.active.is_(True))
+            .order_by(User.id)
+        )
+    )
