@@ -41,10 +41,27 @@ def normalize_phone(raw: str | None, region: str = DEFAULT_REGION) -> str | None
         except phonenumbers.NumberParseException:
             continue
         if phonenumbers.is_possible_number(number):
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    # Short internal numbers and odd lengths: keep the digits so they still compare equal.
-    if len(digits) <= 6:
-        return None
+            return _stable_e164(number)
+    return None
+
+
+def _stable_e164(number: phonenumbers.PhoneNumber) -> str | None:
+    """E.164 that normalizes to itself (idempotent), or None.
+
+    phonenumbers drops a national trunk "0" after some country codes each time it parses, so a
+    first result can differ from a second; re-parse until the text stops changing.
+    """
+    e164: str = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    for _ in range(3):
+        if len(e164) - 1 < 5:
+            return None
+        again = phonenumbers.parse(e164, None)
+        if not phonenumbers.is_possible_number(again):
+            return None
+        text: str = phonenumbers.format_number(again, phonenumbers.PhoneNumberFormat.E164)
+        if text == e164:
+            return e164
+        e164 = text
     return None
 
 

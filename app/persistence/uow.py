@@ -81,6 +81,10 @@ class UnitOfWork:
 def _translate_operational(error: DBAPIError) -> Exception:
     text = str(error.orig) if error.orig is not None else str(error)
     lowered = text.lower()
+    if "database is locked" in lowered or "database is busy" in lowered:
+        return DatabaseUnavailable(
+            "The database is busy with another writer; try again in a moment."
+        )
     if "could not serialize" in lowered or "deadlock" in lowered or "lock" in lowered:
         return ConcurrentModification(
             "Somebody else changed this record at the same moment; reload it and try again."

@@ -470,7 +470,7 @@ class _KnownContacts:
             rows3 = session.execute(
                 select(Client.id, Client.responsible_user_id).where(Client.id.in_(client_ids))
             )
-            known.client_responsible = dict(rows3.tuples().all())
+            known.client_responsible = {client_id: user_id for client_id, user_id in rows3}
         candidates = {uid for uid in known.client_responsible.values() if uid is not None} | {
             k.lead_responsible_id
             for table in (known.by_phone, known.by_email, known.by_messenger)
@@ -496,6 +496,9 @@ class _KnownContacts:
         known = _Known(
             row["client_id"], row["contact_person_id"], None, position, row["responsible_user_id"]
         )
+        if row["responsible_user_id"] is not None:
+            # Chosen among active users just now: later repeats in the batch go to the same one.
+            self.active_users.add(row["responsible_user_id"])
         for value, table in ((prep.phone, self.by_phone), (prep.email, self.by_email),
                              (prep.messenger, self.by_messenger)):
             if value and value not in table:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from app.domain.errors import ConcurrentModification
+from app.domain.errors import ConcurrentModification, DatabaseUnavailable
 from app.persistence.models import Channel, Lead
 from app.persistence.uow import Database, open_database
 
@@ -104,7 +104,7 @@ def test_concurrent_edit_of_a_lead(db: Database, db_url: str) -> None:
 
     PostgreSQL: both load version 1, the first commits, the second's commit fails on the version
     column. SQLite: a unit of work takes the write lock when it starts (BEGIN IMMEDIATE), so the
-    other client cannot even start one while the first is open; it gets ConcurrentModification
+    other client cannot even start one while the first is open; it is told the database is busy
     (after the busy timeout, shortened here) and the first one's change stands.
     """
     lead_id = _lead(db, _channel(db), subject="original")
@@ -122,7 +122,7 @@ def test_concurrent_edit_of_a_lead(db: Database, db_url: str) -> None:
         else:
             with db.uow() as first:
                 lead = first.session.get_one(Lead, lead_id)
-                with pytest.raises(ConcurrentModification), other.uow() as second:
+                with pytest.raises(DatabaseUnavailable, match="busy"), other.uow() as second:
                     second.session.get_one(Lead, lead_id).subject = "second"
                 lead.subject = "first"
             expected = ("first", 2)

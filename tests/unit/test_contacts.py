@@ -125,11 +125,6 @@ def test_email_normalization_is_idempotent_and_lower_case(raw: str) -> None:
         assert normalize_email(f"Somebody <{raw}>") == once
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in normalize_phone: the '00' international prefix path skips the 5-digit minimum, and "
-    "an E.164 result that phonenumbers would re-parse differently is returned as is",
-)
 @pytest.mark.parametrize("raw", ["0049 69", "00254 0089 66452"])
 def test_international_00_prefix_is_idempotent(raw: str) -> None:
     once = normalize_phone(raw)
