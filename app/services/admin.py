@@ -236,9 +236,10 @@ def _department_id(session: Session, name: str) -> int:
     name = " ".join(name.split())
     if not name:
         raise ValidationError("A department needs a name.")
-    existing = session.scalar(select(Department.id).where(func.lower(Department.name) == name.lower()))
-    if existing is not None:
-        return existing
+    # Compared in Python: SQLite's lower() folds ASCII only, and department names are Russian.
+    for department_id, existing in session.execute(select(Department.id, Department.name)):
+        if existing.casefold() == name.casefold():
+            return int(department_id)
     department = Department(name=name)
     session.add(department)
     session.flush()
@@ -264,7 +265,7 @@ def create_channel(uow: UnitOfWork, actor: Actor, spec: ChannelSpec) -> CreatedC
         raise ValidationError("A channel needs a name.")
     if len(name) > 200:
         raise ValidationError("A channel name is at most 200 characters long.")
-    if session.scalar(select(Channel.id).where(func.lower(Channel.name) == name.lower())) is not None:
+    if _channel_id_by_name(session, name) is not None:
         raise ValidationError(f"A channel named '{name}' already exists.")
     _check_kind_options(kind, spec)
 
@@ -334,14 +335,29 @@ def list_channels(session: Session) -> list[ChannelDTO]:
 def get_channel_by_name(session: Session, name: str) -> ChannelDTO:
     """The channel with this name (case-insensitive), or :class:`NotFound`."""
     wanted = " ".join(name.split())
-    channel = session.scalars(
-        select(Channel)
-        .options(selectinload(Channel.own_numbers))
-        .where(func.lower(Channel.name) == wanted.lower())
-    ).first()
+    channel_id = _channel_id_by_name(session, wanted)
+    channel = (
+        session.scalars(
+            select(Channel).options(selectinload(Channel.own_numbers)).where(Channel.id == channel_id)
+        ).one_or_none()
+        if channel_id is not None
+        else None
+    )
     if channel is None:
         raise NotFound(f"There is no channel named '{wanted}'.")
     return ChannelDTO.of(channel)
+
+
+def _channel_id_by_name(session: Session, name: str) -> int | None:
+    """The channel with this name: exact first, else ignoring case (in Python: names are Russian
+    and SQLite's lower() folds ASCII only; there are few channels)."""
+    exact = session.scalar(select(Channel.id).where(Channel.name == name))
+    if exact is not None:
+        return int(exact)
+    for channel_id, existing in session.execute(select(Channel.id, Channel.name)):
+        if existing.casefold() == name.casefold():
+            return int(channel_id)
+    return None
 
 
 def _check_kind_options(kind: ChannelKind, spec: ChannelSpec) -> None:
