@@ -424,7 +424,7 @@ def _cmd_user_list(args: argparse.Namespace, db: Database) -> int:
 
     with db.session() as session:
         users = list_users(session)
-        departments = dict(session.execute(select(Department.id, Department.name)).tuples().all())
+        departments = {key: value for key, value in session.execute(select(Department.id, Department.name))}
     rows = [_user_json(user, departments) for user in users]
     if args.json:
         _print_json(rows)
@@ -518,8 +518,8 @@ def _channel_names(session: Any) -> tuple[dict[int, str], dict[int, str]]:
 
     from app.persistence.models import Role, User
 
-    users = dict(session.execute(select(User.id, User.login)).tuples().all())
-    roles = dict(session.execute(select(Role.id, Role.code)).tuples().all())
+    users = {key: value for key, value in session.execute(select(User.id, User.login))}
+    roles = {key: value for key, value in session.execute(select(Role.id, Role.code))}
     return users, roles
 
 
@@ -821,12 +821,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``inflow`` with the given arguments (default: the process's); returns the exit status."""
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        # Known-args parsing only so that the later commands accept any options of their own.
+        args, unknown = parser.parse_known_args(argv)
+        later: str | None = getattr(args, "later", None)
+        if unknown and later is None:
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     except SystemExit as exit_:  # --help, --version and usage errors (2)
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 2)
     if args.command is None:
         return _fail(DESKTOP_NOT_AVAILABLE)
-    later: str | None = getattr(args, "later", None)
     if later is not None:
         return _fail(f"inflow {later} is not available in this version yet.")
     handler: Handler = args.handler

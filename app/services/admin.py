@@ -488,7 +488,7 @@ def user_logins(session: Session, ids: Sequence[int]) -> dict[int, str]:
     """User id → login for the given ids."""
     if not ids:
         return {}
-    return dict(session.execute(select(User.id, User.login).where(User.id.in_(ids))).tuples().all())
+    return {key: value for key, value in session.execute(select(User.id, User.login).where(User.id.in_(ids)))}
 
 
 def role_member_ids(session: Session, role_code: str) -> list[int]:
