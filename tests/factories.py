@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.contacts import normalize_email, normalize_inn, normalize_phone
+from app.domain.contacts import fold_name, normalize_email, normalize_inn, normalize_phone
 from app.domain.enums import ClientKind, ContactKind, DistributionRule, StageKind, Visibility
 from app.persistence.models import (
     Channel,
@@ -215,7 +215,7 @@ def make_client(
     made = Client(
         kind=str(ClientKind(kind).value),
         name=name,
-        name_lower=name.lower(),
+        name_lower=fold_name(name),
         inn=normalize_inn(inn) if inn else None,
         responsible_user_id=_id(responsible),
         department_id=_id(department),
@@ -224,7 +224,7 @@ def make_client(
     session.flush()
     person_id: int | None = None
     if contact is not None:
-        person = ContactPerson(client_id=made.id, name=contact, name_lower=contact.lower())
+        person = ContactPerson(client_id=made.id, name=contact, name_lower=fold_name(contact))
         session.add(person)
         session.flush()
         person_id = person.id

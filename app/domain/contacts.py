@@ -106,3 +106,8 @@ class Contact:
         """Normalize the phone and e-mail of an inquiry."""
         raw = phone or email
         return cls(raw=raw, phone=normalize_phone(phone, region), email=normalize_email(email))
+
+
+def fold_name(text: str) -> str:
+    """The searchable form of a name: lower case, "ё" read as "е" (Russians write both)."""
+    return text.strip().lower().replace("ё", "е")

@@ -64,6 +64,9 @@ class UnitOfWork:
                     raise _translate_operational(error) from error
             else:
                 session.rollback()
+                if isinstance(exc, OperationalError):
+                    # A deadlock or lost connection inside the block: say it in words.
+                    raise _translate_operational(exc) from exc
         finally:
             session.close()
             self._session = None

@@ -11,7 +11,7 @@ with a constant number of queries per chunk, so mail sync and imports stay fast.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -124,6 +124,13 @@ def register_leads(
     uow: UnitOfWork, items: Sequence[LeadInput], actor: Actor | None = None
 ) -> list[IntakeResult]:
     """Take in a batch of inquiries; results come back in the order of ``items``."""
+    # A blank external id is no key: it would make every later blank-id inquiry a "replay".
+    items = [
+        replace(item, external_id=None)
+        if item.external_id is not None and not item.external_id.strip()
+        else item
+        for item in items
+    ]
     results: list[IntakeResult] = []
     for start in range(0, len(items), CHUNK):
         results.extend(_register_chunk(uow, items[start : start + CHUNK], actor or Actor.system()))

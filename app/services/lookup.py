@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from app.domain.contacts import normalize_email, normalize_inn, normalize_phone
+from app.domain.contacts import fold_name, normalize_email, normalize_inn, normalize_phone
 from app.domain.enums import ContactKind, LeadState, StageKind
 from app.persistence.models import Client, ContactPerson, ContactPoint, Interest, Lead, Stage, User
 from app.services.dto import ClientDTO, ContactPersonDTO, LeadDTO
@@ -145,7 +145,7 @@ def find(session: Session, query: str, actor: Actor | None = None, limit: int = 
         if inn is not None:
             extend(client_ids, session.scalars(select(Client.id).where(Client.inn == inn).limit(limit)))
     if not (client_ids or person_ids or lead_ids) and any(ch.isalpha() for ch in text):
-        pattern = f"%{_escape_like(text.lower())}%"
+        pattern = f"%{_escape_like(fold_name(text))}%"
         extend(
             client_ids,
             session.scalars(

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.contacts import normalize_inn
+from app.domain.contacts import fold_name, normalize_inn
 from app.domain.enums import (
     OPEN_STATES,
     ClientKind,
@@ -468,7 +468,12 @@ def convert_lead(
         client.responsible_user_id = object_responsible
 
     change = _Change(lead)
-    was_repeat = lead.repeat_of_lead_id is not None or lead.state == LeadState.REPEAT.value
+    # Decided before client_id is overwritten below: a known contact's lead ends "repeat processed".
+    was_repeat = (
+        lead.repeat_of_lead_id is not None
+        or lead.client_id is not None
+        or lead.state == LeadState.REPEAT.value
+    )
     lead.state = (LeadState.REPEAT_PROCESSED if was_repeat else LeadState.CONVERTED).value
     lead.client_id = client.id
     lead.contact_person_id = person.id if person else None
@@ -539,7 +544,7 @@ def _conversion_client(session: Session, data: ConversionInput) -> Client:
                 f"A client with INN {inn} already exists ({same.name}); choose it instead of a new one."
             )
     name = data.new_client.name.strip()
-    client = Client(kind=data.new_client.kind.value, name=name, name_lower=name.lower(), inn=inn)
+    client = Client(kind=data.new_client.kind.value, name=name, name_lower=fold_name(name), inn=inn)
     session.add(client)
     session.flush()
     return client
@@ -555,7 +560,7 @@ def _conversion_contact(session: Session, client: Client, data: ConversionInput)
         return None
     name = data.new_contact.name.strip()
     person = ContactPerson(
-        client_id=client.id, name=name, name_lower=name.lower(), position=data.new_contact.position
+        client_id=client.id, name=name, name_lower=fold_name(name), position=data.new_contact.position
     )
     session.add(person)
     session.flush()

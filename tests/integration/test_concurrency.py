@@ -312,12 +312,6 @@ def test_overlapping_batches_from_two_engines(dbs: list[Database], left: list[st
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    reason="BUG: a deadlock between two intake batches (keys in opposite order, over two chunks) "
-    "escapes the unit of work as a raw sqlalchemy OperationalError (DeadlockDetected) instead of "
-    "a domain error the caller can retry (UnitOfWork.__exit__ translates only errors of commit)",
-    strict=True,
-)
 def test_batches_with_keys_in_opposite_order(pg_url_factory: Callable[..., str]) -> None:
     """Two imports of one file, one read bottom-up, at once.
 

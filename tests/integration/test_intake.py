@@ -201,12 +201,6 @@ def test_inquiries_without_external_id_are_separate_leads(db: Database) -> None:
     assert a.created and b.created and a.lead and b.lead and a.lead.id != b.lead.id
 
 
-@pytest.mark.xfail(
-    reason="BUG: a blank external id ('' or spaces, e.g. an empty id column of an import or a web "
-    "form without a submission id) is used as an idempotency key, so the next blank-id inquiry of "
-    "another person on the channel is reported 'existing' and never becomes a lead",
-    strict=True,
-)
 def test_blank_external_id_is_no_key(db: Database) -> None:
     channel = _channel(db, kind="request")
     results = [

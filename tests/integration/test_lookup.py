@@ -191,3 +191,10 @@ def test_identify_unknown_caller(db: Database, book: Book, raw: str | None) -> N
     assert not card.known
     assert card.client_id is None and card.client_name is None and card.open_interests == ()
     assert card.last_lead_id is None and card.responsible_name is None
+
+
+@pytest.mark.parametrize("query", ["петр сид", "ПЁТР", "Пётр Сидоров"])
+def test_find_reads_yo_as_ye(db: Database, book: Book, query: str) -> None:
+    with db.session() as s:
+        found = find(s, query)
+    assert [c.id for c in found.clients] == [book.person.id]

@@ -302,12 +302,6 @@ def test_convert_into_existing_open_interest(db: Database, desk: Desk) -> None:
     assert count(db, Interest) == 1
 
 
-@pytest.mark.xfail(
-    reason="BUG: a repeat lead (known client, no earlier lead) taken in progress and then converted "
-    "ends 'converted' instead of 'repeat_processed': convert_lead decides by repeat_of_lead_id or "
-    "the current state only",
-    strict=True,
-)
 def test_repeat_taken_in_progress_still_ends_repeat_processed(db: Database, desk: Desk) -> None:
     with db.uow() as uow:
         client = make_client(uow.session, phones=["+79165550000"], responsible=desk.manager)
