@@ -339,9 +339,8 @@ def write_xlsx(rows: Iterable[LeadExportRow], stream: IO[bytes], zone: tzinfo | 
         values: list[Any] = []
         for value in astuple(row):
             if isinstance(value, datetime):
-                cell = WriteOnlyCell(sheet, value=_local(value, zone).replace(tzinfo=None))
-                cell.number_format = "yyyy-mm-dd hh:mm:ss"
-                values.append(cell)
+                # A plain naive datetime: openpyxl stores it as an Excel date with a date-time format.
+                values.append(_local(value, zone).replace(tzinfo=None))
             elif isinstance(value, StrEnum):
                 values.append(value.value)
             elif isinstance(value, str) and value.startswith("="):
