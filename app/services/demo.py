@@ -646,7 +646,6 @@ class _Demo:
                 points.append(self._point(client_id, None, ContactKind.EMAIL, email, email, False))
         self.session.execute(insert(_table(ContactPoint)), points)
         self.client_ids = ids
-        self.contact_persons = len(person_ids)
 
     def _client_row(
         self, kind: ClientKind, name: str, inn: str | None, created: datetime, department: int | None
