@@ -1,0 +1,125 @@
+"""Channel secrets (mailbox passwords, bot tokens) in the operating system's keyring (DOMAIN §8).
+
+Secrets never reach the database or a settings file. A channel may instead name an environment
+variable (INTERFACES "Channel options"); :func:`channel_secret` reads that variable first and falls
+back to the keyring, where the desktop Settings put what an administrator typed.
+
+A keyring that is not secure is refused rather than used: keyring's ``fail`` backend (a headless
+machine without a Secret Service), its ``null`` backend, and every ``keyrings.alt`` backend (a
+plaintext or home-made encrypted file; the encrypted one would even prompt on a terminal).
+
+Entries are stored under the service :data:`SERVICE` with the user name ``<kind>:<channel id>``.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+
+import keyring
+from keyring.backend import KeyringBackend
+from keyring.errors import KeyringError, PasswordDeleteError
+
+from app.domain.errors import InflowError, ValidationError
+
+SERVICE = "inflow-channel"
+
+NO_SECURE_KEYRING = (
+    "No secure keyring on this computer, so the secret was not saved: unlock or install the system "
+    "keyring (GNOME Keyring, KWallet, Windows Credential Manager, macOS Keychain), or name an "
+    "environment variable that holds it instead."
+)
+
+# Backends that store nothing or store in the clear: refused for secrets.
+_INSECURE_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+
+
+class SecretKind(StrEnum):
+    """Which secret of a channel."""
+
+    MAIL_PASSWORD = "mail-password"
+    TELEGRAM_TOKEN = "telegram-token"
+
+
+class KeyringUnavailable(InflowError):
+    """There is no secure keyring, or it refused to answer; the message says what to do."""
+
+
+def _username(kind: SecretKind | str, channel_id: int) -> str:
+    return f"{SecretKind(kind).value}:{int(channel_id)}"
+
+
+def _backends(backend: KeyringBackend) -> list[KeyringBackend]:
+    # The chainer backend (keyring's default on some systems) delegates to the backends it holds.
+    inner = getattr(backend, "backends", None)
+    if isinstance(inner, list | tuple):
+        return [b for b in inner if isinstance(b, KeyringBackend)]
+    return [backend]
+
+
+def _is_insecure(backend: KeyringBackend) -> bool:
+    module = type(backend).__module__
+    return any(module == name or module.startswith(name + ".") for name in _INSECURE_MODULES)
+
+
+def secure_keyring_problem() -> str | None:
+    """Why secrets cannot be stored on this computer (a sentence), or None when they can."""
+    backends = _backends(keyring.get_keyring())
+    if not backends or all(_is_insecure(backend) for backend in backends) or _is_insecure(backends[0]):
+        return NO_SECURE_KEYRING
+    return None
+
+
+def require_secure_keyring() -> None:
+    """Raise :class:`KeyringUnavailable` unless a secure keyring is in use."""
+    problem = secure_keyring_problem()
+    if problem is not None:
+        raise KeyringUnavailable(problem)
+
+
+def set_secret(kind: SecretKind | str, channel_id: int, value: str) -> None:
+    """Store a channel's secret in the keyring (refused without a secure keyring)."""
+    if not value:
+        raise ValidationError("An empty secret cannot be stored; leave the field empty to keep the old one.")
+    require_secure_keyring()
+    try:
+        keyring.set_password(SERVICE, _username(kind, channel_id), value)
+    except KeyringError as error:
+        raise KeyringUnavailable(f"The keyring refused to store the secret ({error}).") from error
+
+
+def get_secret(kind: SecretKind | str, channel_id: int) -> str | None:
+    """A channel's secret from the keyring, or None when there is none (or no keyring)."""
+    if secure_keyring_problem() is not None:
+        return None
+    try:
+        value = keyring.get_password(SERVICE, _username(kind, channel_id))
+    except KeyringError:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def has_secret(kind: SecretKind | str, channel_id: int) -> bool:
+    """Whether the keyring holds a secret for the channel."""
+    return get_secret(kind, channel_id) is not None
+
+
+def delete_secret(kind: SecretKind | str, channel_id: int) -> None:
+    """Forget a channel's secret (nothing happens when there is none)."""
+    if secure_keyring_problem() is not None:
+        return
+    try:
+        keyring.delete_password(SERVICE, _username(kind, channel_id))
+    except PasswordDeleteError:
+        pass
+    except KeyringError as error:
+        raise KeyringUnavailable(f"The keyring refused to delete the secret ({error}).") from error
+
+
+def channel_secret(kind: SecretKind | str, channel_id: int, env_name: str | None = None) -> str | None:
+    """The secret a running channel uses: the named environment variable when set, else the keyring."""
+    if env_name:
+        value = os.environ.get(env_name)
+        if value:
+            return value
+    return get_secret(kind, channel_id)
