@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -402,6 +403,38 @@ class Lead(Base):
         Index("ix_leads_responsible_user_id_state", "responsible_user_id", "state"),
         Index("ix_leads_responsible_role_id_state", "responsible_role_id", "state"),
         Index("ix_leads_state_received_at", "state", "received_at"),
+        # The My Sales board (migration 0003): unprocessed leads oldest first, in index order, so the
+        # first page of 100,000 open leads is read without sorting; partial, so closed leads (the
+        # bulk of a year) cost nothing; the trailing kind lets the kind filter skip rows without
+        # reading them. The predicate (NOT IN the closed states) is repeated verbatim in
+        # app/services/board.py.
+        Index(
+            "ix_leads_open_received_at",
+            "received_at",
+            "id",
+            "kind",
+            sqlite_where=text("state NOT IN ('converted', 'repeat_processed', 'rejected')"),
+            postgresql_where=text("state NOT IN ('converted', 'repeat_processed', 'rejected')"),
+        ),
+        Index(
+            "ix_leads_open_user_received_at",
+            "responsible_user_id",
+            "received_at",
+            "id",
+            "kind",
+            sqlite_where=text("state NOT IN ('converted', 'repeat_processed', 'rejected')"),
+            postgresql_where=text("state NOT IN ('converted', 'repeat_processed', 'rejected')"),
+        ),
+        Index(
+            "ix_leads_open_role_received_at",
+            "responsible_role_id",
+            "responsible_user_id",
+            "received_at",
+            "id",
+            "kind",
+            sqlite_where=text("state NOT IN ('converted', 'repeat_processed', 'rejected')"),
+            postgresql_where=text("state NOT IN ('converted', 'repeat_processed', 'rejected')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
