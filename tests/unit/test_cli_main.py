@@ -45,11 +45,23 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
         assert option in out
 
 
-def test_no_command_is_the_desktop_client_not_yet_available(capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_command_starts_the_desktop_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.application
+
+    seen: list[argparse.Namespace] = []
+    monkeypatch.setattr(ui.application, "main", lambda args: seen.append(args) or 0)
+    assert main([]) == 0
+    assert main(["--user", "admin", "--sip-listen", "127.0.0.1:5070", "--database", "sqlite:///x.db"]) == 0
+    assert seen[0].user is None and seen[0].command is None
+    assert (seen[1].user, seen[1].sip_listen, seen[1].database) == ("admin", "127.0.0.1:5070", "sqlite:///x.db")
+
+
+def test_no_command_without_qt_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "PySide6.QtWidgets", None)  # import fails as if not installed
     assert main([]) == 1
     assert capsys.readouterr().err.strip() == f"inflow: {DESKTOP_NOT_AVAILABLE}"
-    assert main(["--user", "admin", "--sip-listen", "127.0.0.1:5070"]) == 1
-    assert DESKTOP_NOT_AVAILABLE in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
