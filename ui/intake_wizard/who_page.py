@@ -599,8 +599,15 @@ class WhoPage(QWizardPage):
                 label = person.name + (f", {person.position}" if person.position else "")
                 self.contact_combo.addItem(label, person.id)
             self.contact_combo.addItem(self.tr("New contact person…"), NEW_CONTACT)
-            wanted = card.matched_contact_person_id
-            index = self.contact_combo.findData(wanted) if wanted is not None else 0
+            self.contact_combo.addItem(self.tr("— none —"), None)
+            if card.matched_contact_person_id is not None:
+                index = self.contact_combo.findData(card.matched_contact_person_id)
+            elif card.contacts:
+                index = 0
+            else:
+                # Nobody on file: a new contact when the lead brought a name, else none at all.
+                named = self._data is not None and bool(self._data.lead.contact_name)
+                index = self.contact_combo.findData(NEW_CONTACT if named else None)
             self.contact_combo.setCurrentIndex(max(index, 0))
         self.contact_combo.setEnabled(card is not None)
         self.contact_combo.blockSignals(False)
