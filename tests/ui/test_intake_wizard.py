@@ -39,9 +39,8 @@ def type_text(widget: QWidget | None, text: str) -> None:
     """Type text as key events (QTest.keyClicks aborts on characters outside Latin-1, e.g. Cyrillic)."""
     assert widget is not None
     for char in text:
-        QTest.sendKeyEvent(
-            QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, char, Qt.KeyboardModifier.NoModifier
-        )
+        code = Qt.Key.Key_Return if char == "\n" else Qt.Key.Key_unknown
+        QTest.sendKeyEvent(QTest.KeyAction.Click, widget, code, char, Qt.KeyboardModifier.NoModifier)
 
 
 def open_wizard(qtbot: QtBot, context: AppContext, lead_id: int, stage_id: int | None = None) -> IntakeWizard:
