@@ -53,6 +53,18 @@ def process_age() -> float:
         return time.perf_counter() - _started
 
 
+class _BriefFormatter(logging.Formatter):
+    """One line per record on the console: tracebacks go to the log file only."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
 def _configure_logging() -> Path | None:
     from app.persistence.db import default_data_dir
 
@@ -62,7 +74,7 @@ def _configure_logging() -> Path | None:
     root.setLevel(min(level, logging.WARNING))
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.WARNING)
-    console.setFormatter(logging.Formatter("inflow: %(levelname)s %(name)s: %(message)s"))
+    console.setFormatter(_BriefFormatter("inflow: %(levelname)s %(name)s: %(message)s"))
     root.addHandler(console)
     try:
         folder = default_data_dir() / "logs"
@@ -120,7 +132,7 @@ def _database_error_text(url: str, error: BaseException) -> str:
 
 def main(options: argparse.Namespace) -> int:
     """Run the desktop client; the exit status (0, or 1 after a failure said in a message box)."""
-    log_path = _configure_logging()
+    _configure_logging()
     from PySide6.QtCore import QCoreApplication, Qt, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -148,7 +160,8 @@ def main(options: argparse.Namespace) -> int:
 
         db = open_database(url)
     except Exception as error:
-        log.warning("opening the database %s failed", url, exc_info=True)
+        # Said to the person in the message box; the details only go to the log file.
+        log.info("opening the database %s failed", url, exc_info=True)
         QMessageBox.critical(None, tr("Inflow"), _database_error_text(url, error))
         return 1
 
@@ -158,7 +171,7 @@ def main(options: argparse.Namespace) -> int:
     try:
         signed_in = _sign_in(db, tasks, settings, getattr(options, "user", None))
     except Exception as error:
-        log.warning("signing in failed", exc_info=True)
+        log.info("signing in failed", exc_info=True)
         QMessageBox.critical(None, tr("Inflow"), _database_error_text(url, error))
         tasks.wait(5000)
         db.dispose()
@@ -208,8 +221,6 @@ def main(options: argparse.Namespace) -> int:
     app.aboutToQuit.connect(on_about_to_quit)
     window.show()
     status = app.exec()
-    if log_path is not None:
-        log.debug("log file: %s", log_path)
     return int(status)
 
 
