@@ -77,9 +77,12 @@ class InquiryMatchModel(RowsModel[InquiryMatch]):
             if row.what == "lead":
                 state = state_text(row.lead_state) if row.lead_state is not None else ""
                 return f"{when_text(row.since)}, {state}" if state else when_text(row.since)
-            return QCoreApplication.translate("InquiryMatchModel", "client since %1").replace(
-                "%1", when_text(row.since, date_only=True)
+            since = (
+                QCoreApplication.translate("InquiryMatchModel", "client since %1")
+                if row.what == "client"
+                else QCoreApplication.translate("InquiryMatchModel", "on file since %1")
             )
+            return since.replace("%1", when_text(row.since, date_only=True))
         return row.responsible_name or ""
 
     def sort_key(self, row: InquiryMatch, column: Any) -> Any:
@@ -176,7 +179,7 @@ class AcceptInquiryDialog(QDialog):
         self.continue_button.setDefault(True)
         self.create_button = QPushButton(self.tr("Create &only"))
         self.buttons.addButton(self.continue_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.ApplyRole)
+        self.buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         for button in (self.continue_button, self.create_button):
             button.setEnabled(False)
@@ -189,7 +192,7 @@ class AcceptInquiryDialog(QDialog):
         layout.addWidget(self.buttons)
         # An explicit minimum: the layout then never re-computes the window's size constraints.
         self.setMinimumSize(640, 560)
-        self.resize(820, 640)
+        self.resize(900, 640)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -261,6 +264,8 @@ class AcceptInquiryDialog(QDialog):
             if generation != self._generation:
                 return  # a later keystroke asked again
             self.matches.replace(found)
+            # Rows arriving after the view is shown do not re-apply ResizeToContents by themselves.
+            self.match_view.horizontalHeader().resizeSections()
             self.match_status.setText(
                 self.tr("Nobody known by this phone, e-mail or name: a new contact.")
                 if not found

@@ -221,6 +221,7 @@ class WhatPage(QWizardPage):
             self.for_label.setText(self.tr("For %1").replace("%1", f"«{card.client.name}»"))
         interests: tuple[InterestSummary, ...] = card.open_interests if card is not None else ()
         self.interests.replace(interests)
+        self.interest_view.horizontalHeader().resizeSections()
         self.existing_radio.setEnabled(bool(interests))
         self.existing_radio.setToolTip("" if interests else self.tr("The client has no open interests."))
         if self.existing_radio.isChecked() and not interests:

@@ -525,6 +525,8 @@ class WhoPage(QWizardPage):
                 return  # a later keystroke asked again: this answer is stale
             keep = self.selected_row()
             self.clients.set_search_results(found)
+            # Rows arriving after the view is shown do not re-apply ResizeToContents by themselves.
+            self.client_view.horizontalHeader().resizeSections()
             shown = self.clients.rowCount() - self.clients.match_count()
             self.search_status.setText(
                 self.tr("Nothing found") if shown == 0 else self.tr("%n found", "", shown)
