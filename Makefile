@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench screenshots clean
+.PHONY: run test lint typecheck unit bench screenshots translations qm clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,7 @@ $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) $(QM_FILES)
 	$(VENV)/bin/inflow
 
 lint: $(STAMP)
@@ -25,6 +25,27 @@ typecheck: $(STAMP)
 
 test: lint typecheck
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+# Translations (resources/README.md): `make translations` refreshes the .ts files from ui/ and
+# builds the .qm files; `make run` only (re)builds a .qm whose .ts changed.
+TRANSLATIONS := resources/translations
+TS_FILES     := $(TRANSLATIONS)/inflow_ru.ts $(TRANSLATIONS)/inflow_en.ts
+QM_FILES     := $(TS_FILES:.ts=.qm)
+UI_SOURCES    = $(shell find ui -name '*.py' -not -path '*/__pycache__/*' | LC_ALL=C sort)
+
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate -silent -locations relative $(UI_SOURCES) -ts $(TRANSLATIONS)/inflow_ru.ts
+	$(VENV)/bin/pyside6-lupdate -silent -locations relative -pluralonly $(UI_SOURCES) -ts $(TRANSLATIONS)/inflow_en.ts
+	$(MAKE) --no-print-directory qm
+
+qm: $(QM_FILES)
+
+$(TRANSLATIONS)/%.qm: $(TRANSLATIONS)/%.ts | $(STAMP)
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+# Pictures of every window with demo data, rendered offscreen to docs/screenshots/*.png.
+screenshots: $(STAMP) $(QM_FILES)
+	QT_QPA_PLATFORM=offscreen $(PY) -m tools.screenshots $(SCREENSHOTS_ARGS)
 
 bench: $(STAMP)
 	$(PY) -m bench.run $(BENCH_ARGS)

@@ -149,9 +149,6 @@ def main(options: argparse.Namespace) -> int:
     settings = AppSettings()
     install_translations(settings.get(LANGUAGE))
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("Application", text)
-
     from app.persistence.db import default_database_url
 
     url: str = getattr(options, "database", None) or default_database_url()
@@ -162,7 +159,9 @@ def main(options: argparse.Namespace) -> int:
     except Exception as error:
         # Said to the person in the message box; the details only go to the log file.
         log.info("opening the database %s failed", url, exc_info=True)
-        QMessageBox.critical(None, tr("Inflow"), _database_error_text(url, error))
+        QMessageBox.critical(
+            None, QCoreApplication.translate("Application", "Inflow"), _database_error_text(url, error)
+        )
         return 1
 
     from ui.tasks import TaskRunner
@@ -172,7 +171,9 @@ def main(options: argparse.Namespace) -> int:
         signed_in = _sign_in(db, tasks, settings, getattr(options, "user", None))
     except Exception as error:
         log.info("signing in failed", exc_info=True)
-        QMessageBox.critical(None, tr("Inflow"), _database_error_text(url, error))
+        QMessageBox.critical(
+            None, QCoreApplication.translate("Application", "Inflow"), _database_error_text(url, error)
+        )
         tasks.wait(5000)
         db.dispose()
         return 1
@@ -246,6 +247,7 @@ def _sign_in(
     from PySide6.QtWidgets import QDialog
 
     from app.domain.errors import InflowError
+    from app.services.setup import needs_setup
     from ui.app_settings import KNOWN_LOGINS, LAST_LOGIN
     from ui.sign_in import (
         ENV_PASSWORD,
@@ -256,11 +258,6 @@ def _sign_in(
         sign_in,
         workstation_user,
     )
-
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("Application", text)
-
-    from app.services.setup import needs_setup
 
     with db.session() as session:
         empty = needs_setup(session)
@@ -282,12 +279,18 @@ def _sign_in(
                 result = sign_in(db, login, password)
             except InflowError as error:
                 log.info("signing in as %s with the given password failed: %s", login, error)
-                message = tr("Signing in as %1 failed: %2").replace("%1", login).replace("%2", str(error))
+                message = (
+                    QCoreApplication.translate("Application", "Signing in as %1 failed: %2")
+                    .replace("%1", login)
+                    .replace("%2", str(error))
+                )
             else:
                 record_sign_in(settings, result.user.login)
                 return result
         else:
-            message = tr("Enter the password for %1.").replace("%1", login)
+            message = QCoreApplication.translate("Application", "Enter the password for %1.").replace(
+                "%1", login
+            )
     else:
         single = workstation_user(db, settings)
         if single is not None:
@@ -297,7 +300,9 @@ def _sign_in(
                     result = sign_in(db, single, password)
                 except InflowError:
                     log.info("the remembered password of %s is no longer valid", single)
-                    message = tr("The remembered password is no longer valid; enter it again.")
+                    message = QCoreApplication.translate(
+                        "Application", "The remembered password is no longer valid; enter it again."
+                    )
                 else:
                     record_sign_in(settings, result.user.login)
                     return result

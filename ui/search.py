@@ -141,9 +141,13 @@ _GROUPS = (
 
 
 def _client_row(client: ClientDTO) -> SearchRow:
-    parts = [_tr("Company") if client.kind is ClientKind.COMPANY else _tr("Private person")]
+    parts = [
+        QCoreApplication.translate("Search", "Company")
+        if client.kind is ClientKind.COMPANY
+        else QCoreApplication.translate("Search", "Private person")
+    ]
     if client.inn:
-        parts.append(_tr("INN %1").replace("%1", client.inn))
+        parts.append(QCoreApplication.translate("Search", "INN %1").replace("%1", client.inn))
     parts += [format_phone(p) for p in client.phones[:2]]
     parts += list(client.emails[:1])
     return SearchRow(ItemKind.CLIENT, client.name, " · ".join(parts), client)
@@ -158,9 +162,9 @@ def _contact_row(person: ContactPersonDTO) -> SearchRow:
 
 def _lead_row(lead: LeadDTO) -> SearchRow:
     title = lead.contact_name or lead.raw_contact or (format_phone(lead.phone) if lead.phone else None)
-    title = title or lead.email or _tr("Lead %1").replace("%1", str(lead.id))
+    title = title or lead.email or QCoreApplication.translate("Search", "Lead %1").replace("%1", str(lead.id))
     parts = [
-        _tr("Lead %1").replace("%1", str(lead.id)),
+        QCoreApplication.translate("Search", "Lead %1").replace("%1", str(lead.id)),
         _tr(KIND_NAMES[lead.kind]),
         _tr(STATE_NAMES[lead.state]),
         format_time(lead.received_at),
