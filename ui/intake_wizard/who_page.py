@@ -125,7 +125,8 @@ class WhoPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(lead_box)
         layout.addWidget(self.banner)
-        layout.addWidget(self.body, 1)
+        layout.addWidget(self.body, 100)
+        layout.addStretch(1)  # keeps the lead and the banner together at the top when the body is hidden
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
