@@ -134,6 +134,8 @@ class InterestCard:
     responsible_name: str | None
     pipeline_id: int
     stage_id: int
+    stage_name: str
+    stage_kind: StageKind
     created_at: datetime
     closed_at: datetime | None
     lead_id: int | None
@@ -529,16 +531,19 @@ def _stage_order(stage: StageDTO) -> tuple[Any, ...]:
     return (func.coalesce(Interest.closed_at, Interest.created_at).desc(), Interest.id.desc())
 
 
-def _interest_query() -> Select[Interest, str, str]:
+def _interest_query() -> Select[Interest, str, str, Stage]:
     responsible = aliased(User)
     return (
-        select(Interest, Client.name, responsible.full_name)
+        select(Interest, Client.name, responsible.full_name, Stage)
         .join(Client, Client.id == Interest.client_id)
+        .join(Stage, Stage.id == Interest.stage_id)
         .outerjoin(responsible, responsible.id == Interest.responsible_user_id)
     )
 
 
-def _interest_card(interest: Interest, client_name: str, responsible_name: str | None) -> InterestCard:
+def _interest_card(
+    interest: Interest, client_name: str, responsible_name: str | None, stage: Stage
+) -> InterestCard:
     return InterestCard(
         id=interest.id,
         version=interest.version,
@@ -550,6 +555,8 @@ def _interest_card(interest: Interest, client_name: str, responsible_name: str |
         responsible_name=responsible_name,
         pipeline_id=interest.pipeline_id,
         stage_id=interest.stage_id,
+        stage_name=stage.name,
+        stage_kind=StageKind(stage.kind),
         created_at=interest.created_at,
         closed_at=interest.closed_at,
         lead_id=interest.lead_id,
@@ -573,7 +580,7 @@ def stage_interests(
         .offset(offset)
         .limit(limit)
     )
-    return [_interest_card(interest, client, owner) for interest, client, owner in rows]
+    return [_interest_card(*row) for row in rows]
 
 
 def stage_columns(
@@ -609,7 +616,7 @@ def stage_columns(
                 stage=stage,
                 count=int(count),
                 amount=Decimal(amount or 0),
-                interests=tuple(_interest_card(i, client, owner) for i, client, owner in rows),
+                interests=tuple(_interest_card(*row) for row in rows),
             )
         )
     return columns
@@ -661,7 +668,7 @@ def move_interest(
         if interest.responsible_user_id is not None
         else None
     )
-    return _interest_card(interest, client_name, owner)
+    return _interest_card(interest, client_name, owner, stage)
 
 
 # ------------------------------------------------------------------------------------- lead card
@@ -766,8 +773,8 @@ def lead_card(session: Session, actor: Actor, lead_id: int) -> LeadCard:
             )
         # Whoever may see the lead sees its client's deals: they answer the client's next call.
         interests = [
-            _interest_card(interest, client, owner)
-            for interest, client, owner in session.execute(
+            _interest_card(*row)
+            for row in session.execute(
                 _interest_query()
                 .where(Interest.client_id == lead.client_id)
                 .order_by(Interest.created_at.desc(), Interest.id.desc())

@@ -291,6 +291,7 @@ def test_stage_columns_counts_sums_and_visibility(db: Database, desk: Board) -> 
     card = m1[0].interests[0]
     assert card.client_name == "ООО Клиент" and card.responsible_name == "Мария Первая"
     assert card.stage_id == first_stage and card.version == 1 and card.title == "Моя"
+    assert card.stage_name == "Первичный контакт" and card.stage_kind is StageKind.OPEN
     assert {i.id for i in sup[0].interests} == {mine.id, colleague.id}
     assert sup[0].amount == Decimal("3000.50")
     assert {i.id for i in admin[0].interests} == {mine.id, colleague.id, elsewhere.id, unassigned.id}
