@@ -132,6 +132,20 @@ class User(Base):
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, back_populates="members")
 
 
+class UserWorkload(Base):
+    """How many open leads (new, in progress, repeat) each user is responsible for.
+
+    Kept by database triggers on ``leads`` (migration 0004), so every writer — services, imports,
+    other programs — keeps it right, and the least-loaded rule reads one row per member instead
+    of counting a million leads.
+    """
+
+    __tablename__ = "user_workload"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    open_leads: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Channel(Base):
     """A concrete source of leads: a SIP line, a mailbox, a messenger account, a request source."""
 
@@ -554,6 +568,7 @@ __all__ = [
     "Setting",
     "Stage",
     "User",
+    "UserWorkload",
     "ZoneRule",
     "user_roles",
 ]

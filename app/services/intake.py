@@ -16,15 +16,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, tuple_, update
+from sqlalchemy import Table, and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from app.domain.contacts import email_domain, normalize_email, normalize_phone
+from app.domain.contacts import DEFAULT_REGION, email_domain, normalize_email, normalize_phone
 from app.domain.enums import (
-    OPEN_STATES,
     ChannelKind,
     ContactKind,
     DistributionRule,
@@ -41,7 +40,9 @@ from app.persistence.models import (
     Exclusion,
     Lead,
     LeadHistory,
+    Setting,
     User,
+    UserWorkload,
     ZoneRule,
     user_roles,
 )
@@ -49,7 +50,7 @@ from app.persistence.types import utcnow
 from app.persistence.uow import UnitOfWork
 from app.services.dto import LeadDTO
 from app.services.permissions import Actor
-from app.services.settings import phone_region
+from app.services.settings import PHONE_REGION
 
 CHUNK = 500
 
@@ -103,7 +104,8 @@ class _Known:
     contact_person_id: int | None
     lead_id: int | None
     batch_row: int | None = None  # a lead earlier in the same batch, by its position
-    lead_responsible_id: int | None = None  # who had the earlier lead
+    lead_responsible_id: int | None = None  # who had the earlier lead (if still active)
+    client_responsible_id: int | None = None  # the client's manager (if still active)
 
 
 @dataclass(slots=True)
@@ -139,8 +141,7 @@ def register_leads(
 
 def _register_chunk(uow: UnitOfWork, items: Sequence[LeadInput], actor: Actor) -> list[IntakeResult]:
     session = uow.session
-    channels = _load_channels(session, {item.channel_id for item in items})
-    region = phone_region(session)
+    channels, region = _load_channels(session, {item.channel_id for item in items})
     prepared = [_prepare(item, region) for item in items]
 
     results: list[IntakeResult | None] = [None] * len(items)
@@ -238,7 +239,7 @@ def _register_chunk(uow: UnitOfWork, items: Sequence[LeadInput], actor: Actor) -
         known.remember(prep, row, len(new_rows) - 1)
 
     if excluded_rows:
-        session.execute(insert(_table(ExcludedContact)), excluded_rows)
+        session.connection().execute(_INSERT_EXCLUDED, excluded_rows)
     if new_rows:
         ids = _insert_leads(session, new_rows)
         history_rows: list[dict[str, Any]] = []
@@ -265,7 +266,7 @@ def _register_chunk(uow: UnitOfWork, items: Sequence[LeadInput], actor: Actor) -
             )
             results[index] = IntakeResult(IntakeOutcome.CREATED, _dto_from_row(lead_id, row))
         if history_rows:
-            session.execute(insert(_table(LeadHistory)), history_rows)
+            session.connection().execute(_INSERT_HISTORY, history_rows)
 
     # Repeated keys inside the batch point at the lead of their first occurrence.
     for index, prep in enumerate(prepared):
@@ -318,22 +319,133 @@ class _ChannelRules:
     zone_rules: list[ZoneRule] = field(default_factory=list)
 
 
-def _load_channels(session: Session, ids: set[int]) -> dict[int, _ChannelRules]:
-    rows = session.execute(
-        select(
-            Channel.id,
-            Channel.name,
-            Channel.kind,
-            Channel.lead_source,
-            Channel.rule,
-            Channel.responsible_user_id,
-            Channel.responsible_role_id,
-            Channel.sla_minutes,
-            Channel.ad_source,
-            Channel.rr_last_user_id,
-        ).where(Channel.id.in_(ids))
+def _table(model: type[Any]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+# Statements of the hot path are built once; executing them reuses SQLAlchemy's compiled cache
+# and skips the ORM, which is most of the cost of taking in one lead.
+_CHANNELS = select(
+    Channel.id,
+    Channel.name,
+    Channel.kind,
+    Channel.lead_source,
+    Channel.rule,
+    Channel.responsible_user_id,
+    Channel.responsible_role_id,
+    Channel.sla_minutes,
+    Channel.ad_source,
+    Channel.rr_last_user_id,
+    select(Setting.value).where(Setting.key == PHONE_REGION).scalar_subquery(),
+).where(Channel.id.in_(bindparam("ids", expanding=True)))
+
+_EXISTING = select(Lead.id, Lead.channel_id, Lead.external_id).where(
+    Lead.channel_id == bindparam("channel_id"), Lead.external_id.in_(bindparam("keys", expanding=True))
+)
+
+
+def _kind_in(kind: ExclusionKind, parameter: str) -> Any:
+    return and_(Exclusion.kind == kind.value, Exclusion.value.in_(bindparam(parameter, expanding=True)))
+
+
+_EXCLUSIONS = select(Exclusion.kind, Exclusion.value, Exclusion.id).where(
+    or_(
+        _kind_in(ExclusionKind.PHONE, "phones"),
+        _kind_in(ExclusionKind.EMAIL, "emails"),
+        _kind_in(ExclusionKind.DOMAIN, "domains"),
     )
-    channels = {row[0]: _ChannelRules(*row) for row in rows}
+)
+
+
+def _latest_leads_by(column: Any) -> Any:
+    """The latest earlier lead per value, with its client and their managers if still active."""
+    responsible = aliased(User)
+    client_manager = aliased(User)
+    latest = (
+        select(func.max(Lead.id))
+        .where(column.in_(bindparam("values", expanding=True)))
+        .group_by(column)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            column,
+            Lead.id,
+            Lead.client_id,
+            Lead.contact_person_id,
+            case((responsible.active.is_(True), Lead.responsible_user_id), else_=None),
+            case((client_manager.active.is_(True), Client.responsible_user_id), else_=None),
+        )
+        .outerjoin(responsible, responsible.id == Lead.responsible_user_id)
+        .outerjoin(Client, Client.id == Lead.client_id)
+        .outerjoin(client_manager, client_manager.id == Client.responsible_user_id)
+        .where(Lead.id.in_(latest))
+    )
+
+
+_LATEST_BY_PHONE = _latest_leads_by(Lead.phone)
+_LATEST_BY_EMAIL = _latest_leads_by(Lead.email)
+_LATEST_BY_MESSENGER = _latest_leads_by(Lead.messenger_user)
+
+_client_manager = aliased(User)
+_POINTS = (
+    select(
+        ContactPoint.value,
+        ContactPoint.client_id,
+        ContactPoint.contact_person_id,
+        case((_client_manager.active.is_(True), Client.responsible_user_id), else_=None),
+    )
+    .join(Client, Client.id == ContactPoint.client_id)
+    .outerjoin(_client_manager, _client_manager.id == Client.responsible_user_id)
+    .where(
+        ContactPoint.kind == bindparam("kind"),
+        ContactPoint.value.in_(bindparam("values", expanding=True)),
+    )
+    .order_by(ContactPoint.id)
+)
+
+def _active_member_ids() -> Any:
+    return (
+        select(User.id)
+        .join(user_roles, user_roles.c.user_id == User.id)
+        .where(user_roles.c.role_id == bindparam("role_id"), User.active.is_(True))
+    )
+
+
+_CHANNELS_TABLE = _table(Channel)
+_ROUND_ROBIN_ADVANCE = (
+    update(_CHANNELS_TABLE)
+    .where(_CHANNELS_TABLE.c.id == bindparam("channel_id"))
+    .values(
+        rr_last_user_id=func.coalesce(
+            # the next active member after the previous one, else the first (wrap around)
+            _active_member_ids()
+            .with_only_columns(func.min(User.id))
+            .where(User.id > func.coalesce(_CHANNELS_TABLE.c.rr_last_user_id, 0))
+            .scalar_subquery(),
+            _active_member_ids().with_only_columns(func.min(User.id)).scalar_subquery(),
+        )
+    )
+    .returning(_CHANNELS_TABLE.c.rr_last_user_id)
+)
+
+_MEMBER_WORKLOAD = (
+    _active_member_ids()
+    .add_columns(func.coalesce(UserWorkload.open_leads, 0))
+    .outerjoin(UserWorkload, UserWorkload.user_id == User.id)
+    .order_by(User.id)
+)
+
+
+def _load_channels(session: Session, ids: set[int]) -> tuple[dict[int, _ChannelRules], str]:
+    """The channels' rules and the company's phone region, in one query."""
+    region = DEFAULT_REGION
+    channels: dict[int, _ChannelRules] = {}
+    for row in session.connection().execute(_CHANNELS, {"ids": list(ids)}):
+        channels[row[0]] = _ChannelRules(*row[:10])
+        region = row[10] or DEFAULT_REGION
     missing = ids - channels.keys()
     if missing:
         raise NotFound(f"There is no channel with id {min(missing)}.")
@@ -344,40 +456,39 @@ def _load_channels(session: Session, ids: set[int]) -> dict[int, _ChannelRules]:
                     select(ZoneRule).where(ZoneRule.channel_id == channel.id).order_by(ZoneRule.position)
                 )
             )
-    return channels
+    return channels, region
 
 
 def _existing_leads(session: Session, prepared: Iterable[_Prepared]) -> dict[tuple[int, str], Lead]:
-    keys = {(p.item.channel_id, p.item.external_id) for p in prepared if p.item.external_id is not None}
-    if not keys:
+    by_channel: dict[int, set[str]] = {}
+    for p in prepared:
+        if p.item.external_id is not None:
+            by_channel.setdefault(p.item.channel_id, set()).add(p.item.external_id)
+    if not by_channel:
+        return {}
+    connection = session.connection()
+    found_ids: list[int] = []
+    for channel_id, keys in by_channel.items():
+        found_ids.extend(
+            row[0] for row in connection.execute(_EXISTING, {"channel_id": channel_id, "keys": list(keys)})
+        )
+    if not found_ids:
         return {}
     found: dict[tuple[int, str], Lead] = {}
-    by_channel: dict[int, list[str]] = {}
-    for channel_id, external_id in keys:
-        by_channel.setdefault(channel_id, []).append(external_id)
-    for channel_id, external_ids in by_channel.items():
-        for lead in session.scalars(
-            select(Lead).where(Lead.channel_id == channel_id, Lead.external_id.in_(external_ids))
-        ):
-            assert lead.external_id is not None
-            found[(lead.channel_id, lead.external_id)] = lead
+    for lead in session.scalars(select(Lead).where(Lead.id.in_(found_ids))):
+        assert lead.external_id is not None
+        found[(lead.channel_id, lead.external_id)] = lead
     return found
 
 
 def _matching_exclusions(session: Session, prepared: Sequence[_Prepared]) -> dict[tuple[str, str], int]:
-    wanted: set[tuple[str, str]] = set()
-    for p in prepared:
-        if p.phone:
-            wanted.add((ExclusionKind.PHONE.value, p.phone))
-        if p.email:
-            wanted.add((ExclusionKind.EMAIL.value, p.email))
-            wanted.add((ExclusionKind.DOMAIN.value, email_domain(p.email)))
-    if not wanted:
+    phones = {p.phone for p in prepared if p.phone}
+    emails = {p.email for p in prepared if p.email}
+    if not phones and not emails:
         return {}
-    rows = session.execute(
-        select(Exclusion.kind, Exclusion.value, Exclusion.id).where(
-            tuple_(Exclusion.kind, Exclusion.value).in_(list(wanted))
-        )
+    rows = session.connection().execute(
+        _EXCLUSIONS,
+        {"phones": list(phones), "emails": list(emails), "domains": list({email_domain(e) for e in emails})},
     )
     return {(kind, value): exclusion_id for kind, value, exclusion_id in rows}
 
@@ -404,46 +515,30 @@ class _KnownContacts:
         self.by_phone: dict[str, _Known] = {}
         self.by_email: dict[str, _Known] = {}
         self.by_messenger: dict[str, _Known] = {}
-        self.client_responsible: dict[int, int | None] = {}
-        self.active_users: set[int] = set()
 
-    def previous_manager(self, match: _Known) -> int | None:
+    @staticmethod
+    def previous_manager(match: _Known) -> int | None:
         """The active manager who already works with this contact: the client's, else the last lead's."""
-        if match.client_id is not None:
-            user_id = self.client_responsible.get(match.client_id)
-            if user_id in self.active_users:
-                return user_id
-        if match.lead_responsible_id in self.active_users:
-            return match.lead_responsible_id
-        return None
+        return match.client_responsible_id or match.lead_responsible_id
 
     @classmethod
     def load(cls, session: Session, prepared: Sequence[_Prepared]) -> _KnownContacts:
         known = cls()
+        connection = session.connection()
         phones = {p.phone for p in prepared if p.phone}
         emails = {p.email for p in prepared if p.email}
         messengers = {p.messenger for p in prepared if p.messenger}
         # Earlier leads first, then contact points, so that a client's own contact info wins.
-        for column, values, target in (
-            (Lead.phone, phones, known.by_phone),
-            (Lead.email, emails, known.by_email),
-            (Lead.messenger_user, messengers, known.by_messenger),
+        for statement, values, target in (
+            (_LATEST_BY_PHONE, phones, known.by_phone),
+            (_LATEST_BY_EMAIL, emails, known.by_email),
+            (_LATEST_BY_MESSENGER, messengers, known.by_messenger),
         ):
-            if not values:
-                continue
-            latest = (
-                select(column.label("value"), func.max(Lead.id).label("lead_id"))
-                .where(column.in_(values))
-                .group_by(column)
-                .subquery()
-            )
-            rows = session.execute(
-                select(
-                    latest.c.value, Lead.id, Lead.client_id, Lead.contact_person_id, Lead.responsible_user_id
-                ).join(Lead, Lead.id == latest.c.lead_id)
-            )
-            for value, lead_id, client_id, person_id, responsible_id in rows:
-                target[value] = _Known(client_id, person_id, lead_id, None, responsible_id)
+            if values:
+                for value, lead_id, client_id, person_id, lead_manager, client_manager in connection.execute(
+                    statement, {"values": list(values)}
+                ):
+                    target[value] = _Known(client_id, person_id, lead_id, None, lead_manager, client_manager)
         for kind, values, target in (
             (ContactKind.PHONE, phones, known.by_phone),
             (ContactKind.EMAIL, emails, known.by_email),
@@ -451,12 +546,9 @@ class _KnownContacts:
         ):
             if not values:
                 continue
-            rows2 = session.execute(
-                select(ContactPoint.value, ContactPoint.client_id, ContactPoint.contact_person_id)
-                .where(ContactPoint.kind == kind.value, ContactPoint.value.in_(values))
-                .order_by(ContactPoint.id)
-            )
-            for value, client_id, person_id in rows2:
+            for value, client_id, person_id, client_manager in connection.execute(
+                _POINTS, {"kind": kind.value, "values": list(values)}
+            ):
                 earlier = target.get(value)
                 if earlier is not None and earlier.client_id == client_id and earlier.contact_person_id:
                     continue
@@ -466,28 +558,8 @@ class _KnownContacts:
                     earlier.lead_id if earlier else None,
                     None,
                     earlier.lead_responsible_id if earlier else None,
+                    client_manager,
                 )
-        client_ids = {
-            k.client_id
-            for table in (known.by_phone, known.by_email, known.by_messenger)
-            for k in table.values()
-            if k.client_id is not None
-        }
-        if client_ids:
-            rows3 = session.execute(
-                select(Client.id, Client.responsible_user_id).where(Client.id.in_(client_ids))
-            )
-            known.client_responsible = {client_id: user_id for client_id, user_id in rows3}
-        candidates = {uid for uid in known.client_responsible.values() if uid is not None} | {
-            k.lead_responsible_id
-            for table in (known.by_phone, known.by_email, known.by_messenger)
-            for k in table.values()
-            if k.lead_responsible_id is not None
-        }
-        if candidates:
-            known.active_users = set(
-                session.scalars(select(User.id).where(User.id.in_(candidates), User.active.is_(True)))
-            )
         return known
 
     def match(self, prep: _Prepared) -> _Known | None:
@@ -500,12 +572,11 @@ class _KnownContacts:
 
     def remember(self, prep: _Prepared, row: dict[str, Any], position: int) -> None:
         """A lead earlier in the same batch makes later ones from the same contact repeats."""
+        # The responsible was chosen among active users just now: later repeats in the batch
+        # go to the same manager.
         known = _Known(
             row["client_id"], row["contact_person_id"], None, position, row["responsible_user_id"]
         )
-        if row["responsible_user_id"] is not None:
-            # Chosen among active users just now: later repeats in the batch go to the same one.
-            self.active_users.add(row["responsible_user_id"])
         for value, table in ((prep.phone, self.by_phone), (prep.email, self.by_email),
                              (prep.messenger, self.by_messenger)):
             if value and value not in table:
@@ -517,22 +588,7 @@ class _Distributor:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._members: dict[int, list[int]] = {}
         self._load: dict[int, dict[int, int]] = {}
-        self._locked: set[int] = set()
-
-    def members(self, role_id: int) -> list[int]:
-        """Active members of a role, by id."""
-        if role_id not in self._members:
-            self._members[role_id] = list(
-                self.session.scalars(
-                    select(User.id)
-                    .join(user_roles, user_roles.c.user_id == User.id)
-                    .where(user_roles.c.role_id == role_id, User.active.is_(True))
-                    .order_by(User.id)
-                )
-            )
-        return self._members[role_id]
 
     def pick(
         self,
@@ -562,40 +618,26 @@ class _Distributor:
             if role_id is None and user_id is not None:
                 return user_id, None, "responsible: the channel's user"
             return None, role_id, "responsible: the role's shared pool"
-        members = self.members(role_id)
-        if not members:
-            return None, role_id, "responsible: the role's pool (the role has no active members)"
         if rule is DistributionRule.ROUND_ROBIN:
-            if channel.id not in self._locked:
-                # Serialize round-robin per channel across processes: the row lock (PostgreSQL;
-                # SQLite's write lock is already held) makes the position read here current.
-                channel.rr_last_user_id = self.session.scalar(
-                    select(Channel.rr_last_user_id).where(Channel.id == channel.id).with_for_update()
-                )
-                self._locked.add(channel.id)
-            last = channel.rr_last_user_id
-            following = [m for m in members if last is None or m > last]
-            chosen = following[0] if following else members[0]
-            channel.rr_last_user_id = chosen
-            self.session.execute(
-                update(Channel).where(Channel.id == channel.id).values(rr_last_user_id=chosen)
+            # One UPDATE … RETURNING both reads and advances the channel's position under the
+            # row's write lock, so two desks taking calls at once never pick the same member.
+            chosen = (
+                self.session.connection()
+                .execute(_ROUND_ROBIN_ADVANCE, {"channel_id": channel.id, "role_id": role_id})
+                .scalar()
             )
+            if chosen is None:
+                return None, role_id, "responsible: the role's pool (the role has no active members)"
             return chosen, None, "responsible: round-robin over the role"
-        # least-loaded
+        # least-loaded: the trigger-kept counters, then counted on locally within the batch
         load = self._load.get(role_id)
         if load is None:
-            rows = self.session.execute(
-                select(Lead.responsible_user_id, func.count())
-                .where(
-                    Lead.responsible_user_id.in_(members),
-                    Lead.state.in_([s.value for s in OPEN_STATES]),
-                )
-                .group_by(Lead.responsible_user_id)
-            )
-            counts = {user_id: int(count) for user_id, count in rows}
-            load = {member: int(counts.get(member, 0)) for member in members}
+            rows = self.session.connection().execute(_MEMBER_WORKLOAD, {"role_id": role_id})
+            load = {member: int(count) for member, count in rows}
             self._load[role_id] = load
-        chosen = min(members, key=lambda member: (load[member], member))
+        if not load:
+            return None, role_id, "responsible: the role's pool (the role has no active members)"
+        chosen = min(load, key=lambda member: (load[member], member))
         load[chosen] += 1
         return chosen, None, "responsible: the least-loaded member of the role"
 
@@ -611,43 +653,38 @@ def _zone_matches(field_name: str, value: str, prep: _Prepared, source: str | No
     return False
 
 
-def _table(model: type[Any]) -> Table:
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
+_LEADS = _table(Lead)
+_INSERT_LEADS = insert(_LEADS).returning(_LEADS.c.id, sort_by_parameter_order=True)
+# One lead (a ringing call): ON CONFLICT DO NOTHING answers a lost race without a savepoint.
+_INSERT_LEAD_OR_NOTHING = {
+    "postgresql": pg_insert(_LEADS)
+    .on_conflict_do_nothing(index_elements=["channel_id", "external_id"])
+    .returning(_LEADS.c.id),
+    "sqlite": sqlite_insert(_LEADS)
+    .on_conflict_do_nothing(index_elements=["channel_id", "external_id"])
+    .returning(_LEADS.c.id),
+}
+_INSERT_HISTORY = insert(_table(LeadHistory))
+_INSERT_EXCLUDED = insert(_table(ExcludedContact))
 
 
 def _insert_leads(session: Session, rows: list[dict[str, Any]]) -> list[int | None]:
     """Insert the rows; ids in order, None where a concurrent intake took the same key first."""
     clean = [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]
-    leads = _table(Lead)
+    connection = session.connection()
+    or_nothing = _INSERT_LEAD_OR_NOTHING[connection.dialect.name]
     ids: list[int | None]
     if len(clean) == 1:
-        # One lead (a ringing call): ON CONFLICT DO NOTHING answers a lost race without a savepoint.
-        ids = [session.scalar(_insert_ignoring_conflict(session, leads).returning(leads.c.id), clean[0])]
+        ids = [connection.execute(or_nothing, clean[0]).scalar()]
     else:
         try:
-            with session.begin_nested():
-                ids = list(
-                    session.scalars(
-                        insert(leads).returning(leads.c.id, sort_by_parameter_order=True), clean
-                    )
-                )
+            with connection.begin_nested():
+                ids = list(connection.execute(_INSERT_LEADS, clean).scalars())
         except IntegrityError:
             # Someone inserted one of these keys meanwhile: go row by row to find which.
-            ids = [
-                session.scalar(_insert_ignoring_conflict(session, leads).returning(leads.c.id), row)
-                for row in clean
-            ]
+            ids = [connection.execute(or_nothing, row).scalar() for row in clean]
     _link_batch_repeats(session, rows, ids)
     return ids
-
-
-def _insert_ignoring_conflict(session: Session, table: Table) -> Any:
-    """INSERT … ON CONFLICT (channel_id, external_id) DO NOTHING for the session's dialect."""
-    if session.get_bind().dialect.name == "postgresql":
-        return pg_insert(table).on_conflict_do_nothing(index_elements=["channel_id", "external_id"])
-    return sqlite_insert(table).on_conflict_do_nothing(index_elements=["channel_id", "external_id"])
 
 
 def _link_batch_repeats(session: Session, rows: list[dict[str, Any]], ids: list[int | None]) -> None:

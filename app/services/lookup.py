@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
@@ -98,16 +99,18 @@ def match_email(session: Session, raw: str) -> ContactMatch | None:
     return _match(session, ContactKind.EMAIL, email, _LEADS_BY_EMAIL)
 
 
-def _match(session: Session, kind: ContactKind, value: str, leads_statement: object) -> ContactMatch:
+def _match(session: Session, kind: ContactKind, value: str, leads_statement: Any) -> ContactMatch:
+    # Core execution on the session's connection: the ORM layer would double the cost here.
+    connection = session.connection()
     clients: list[int] = []
     persons: list[int] = []
-    for client_id, person_id in session.execute(_POINTS_BY_VALUE, {"kind": kind.value, "value": value}):
+    for client_id, person_id in connection.execute(_POINTS_BY_VALUE, {"kind": kind.value, "value": value}):
         if client_id not in clients:
             clients.append(client_id)
         if person_id is not None and person_id not in persons:
             persons.append(person_id)
     leads: list[int] = []
-    for lead_id, client_id in session.execute(leads_statement, {"value": value}):  # type: ignore[call-overload]
+    for lead_id, client_id in connection.execute(leads_statement, {"value": value}):
         leads.append(lead_id)
         if client_id is not None and client_id not in clients:
             clients.append(client_id)

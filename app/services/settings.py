@@ -27,6 +27,10 @@ def set_setting(session: Session, key: str, value: str) -> None:
         row.value = value
 
 
+_REGION = select(Setting.value).where(Setting.key == PHONE_REGION)
+
+
 def phone_region(session: Session) -> str:
     """The region used to read phones written without a country code (RU unless changed)."""
-    return get_setting(session, PHONE_REGION, DEFAULT_REGION) or DEFAULT_REGION
+    value = session.connection().execute(_REGION).scalar()
+    return value or DEFAULT_REGION
