@@ -234,15 +234,16 @@ class MainWindow(QMainWindow):
         spacer = QWidget(top)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         top.addWidget(spacer)
-        self.search_button = QToolButton(top)
-        self.search_button.setObjectName("search_button")
-        self.search_button.setDefaultAction(self.find_action)
-        self.search_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        from ui.search import SearchField
+
         shortcut = QKeySequence("Ctrl+K").toString(QKeySequence.SequenceFormat.NativeText)
-        self.search_button.setText(self.tr("Phone, e-mail, name or INN…   %1").replace("%1", shortcut))
-        self.search_button.setMinimumWidth(320)
-        self.search_button.setAutoRaise(False)
-        top.addWidget(self.search_button)
+        self.search_field = SearchField(shortcut, top)
+        self.search_field.setFixedWidth(380)
+        self.search_field.activated.connect(self.find_action.trigger)
+        top.addWidget(self.search_field)
+        edge = QWidget(top)
+        edge.setFixedWidth(6)
+        top.addWidget(edge)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, top)
         self.actions_bar = top
 
@@ -324,10 +325,9 @@ class MainWindow(QMainWindow):
                 "mail",
                 self.tr("Mail is not set up yet"),
                 self.tr(
-                    "Here the dispatcher will read the letters of the company's mailboxes, answer them "
-                    "and turn them into leads or tasks. Mailboxes are connected in Settings → Channels "
-                    "once this workspace is part of Inflow; letters of lead-source mailboxes already "
-                    "reach My Sales as leads through “inflow sync”."
+                    "Here the dispatcher will read the letters of the company's mailboxes, reply to them "
+                    "and turn them into leads or tasks. Mailboxes are set up in Settings → Channels; "
+                    "fetching the mail comes with a later version of Inflow."
                 ),
                 "mail",
                 self,
@@ -337,7 +337,9 @@ class MainWindow(QMainWindow):
                 self.tr("Dialogs are not set up yet"),
                 self.tr(
                     "Here conversations from messengers (a Telegram bot first) will be read and answered; "
-                    "every new conversation from an unknown person becomes a lead in My Sales."
+                    "every new conversation with an unknown person will become a lead in My Sales. "
+                    "Messenger accounts are set up in Settings → Channels; the connection comes with a "
+                    "later version of Inflow."
                 ),
                 "dialogs",
                 self,

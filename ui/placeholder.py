@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QIcon
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ui.icons import icon
 
@@ -50,9 +50,14 @@ class PlaceholderWorkspace(QWidget):
         self.text_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.text_label.setWordWrap(True)
         self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text_label.setMaximumWidth(560)
-        self.text_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        layout.addWidget(self.text_label, 0, Qt.AlignmentFlag.AlignHCenter)
+        # A readable column: as wide as the window allows, up to about 80 characters.
+        self.text_label.setMaximumWidth(self.text_label.fontMetrics().averageCharWidth() * 80)
+        self.text_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        column = QHBoxLayout()
+        column.addStretch(1)
+        column.addWidget(self.text_label, 6)
+        column.addStretch(1)
+        layout.addLayout(column)
         layout.addStretch(3)
 
     def title(self) -> str:

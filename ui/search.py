@@ -35,9 +35,10 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QIcon, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QIcon, QKeyEvent, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -377,6 +378,36 @@ class SearchResultDelegate(QStyledItemDelegate):
 # ------------------------------------------------------------------------------------------ popup
 
 
+class SearchField(QLineEdit):
+    """The search box of the main window's toolbar: a click opens the popup (Ctrl+K does too).
+
+    It only looks like a field; the query is typed in the popup, where the results are.
+
+    Signals:
+        activated(): open the search popup.
+    """
+
+    activated = Signal()
+
+    def __init__(self, shortcut_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("search_field")
+        self.setReadOnly(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setCursor(Qt.CursorShape.IBeamCursor)
+        self.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.setPlaceholderText(
+            self.tr("Find a phone, e-mail, name or INN…  (%1)").replace("%1", shortcut_text)
+        )
+        self.setToolTip(self.tr("Find a client, contact person or lead (%1)").replace("%1", shortcut_text))
+        self.setAccessibleName(self.tr("Search"))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """A click opens the popup."""
+        event.accept()
+        self.activated.emit()
+
+
 class SearchPopup(QDialog):
     """The Ctrl+K search: a line edit over the grouped results; arrows, Enter and Esc work.
 
@@ -396,9 +427,21 @@ class SearchPopup(QDialog):
         self.setWindowTitle(self.tr("Find"))
         self.setWindowIcon(icon("search"))
         self.setSizeGripEnabled(False)
+        # Sits over the window like a command palette: no title bar, closes with Esc or when
+        # another window is activated (a click outside). Not a Qt.Popup: that grabs the keyboard
+        # and mouse, which some platforms refuse.
+        self.setWindowFlags(Qt.WindowType.Dialog | Qt.WindowType.FramelessWindowHint)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 10, 10, 10)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        panel = QFrame(self)
+        panel.setObjectName("search_panel")
+        panel.setFrameShape(QFrame.Shape.StyledPanel)
+        panel.setFrameShadow(QFrame.Shadow.Raised)
+        panel.setAutoFillBackground(True)
+        outer.addWidget(panel)
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(10, 10, 10, 8)
         layout.setSpacing(6)
         row = QHBoxLayout()
         glyph = QLabel(self)
@@ -459,6 +502,16 @@ class SearchPopup(QDialog):
         self.activateWindow()
         self.query_edit.setFocus()
         self.query_edit.selectAll()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Close when another window becomes active (checked once the activation settled)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
+            QTimer.singleShot(0, self._hide_if_inactive)
+
+    def _hide_if_inactive(self) -> None:
+        if self.isVisible() and not self.isActiveWindow() and QApplication.activeWindow() is not None:
+            self.hide()
 
     def _show_hint(self) -> None:
         self.status_label.setText(self.tr("Type a phone in any format, an e-mail, a name or an INN."))

@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -195,15 +196,20 @@ class SignInDialog(QDialog):
         self.signed_in: SignedIn | None = None
         self.setWindowTitle(self.tr("Sign in to Inflow"))
         self.setWindowIcon(icon("inflow"))
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(440)
 
         layout = QVBoxLayout(self)
-        heading = QLabel(self.tr("Sign in"), self)
+        top = QHBoxLayout()
+        logo = QLabel(self)
+        logo.setPixmap(icon("inflow").pixmap(QSize(40, 40)))
+        top.addWidget(logo)
+        heading = QLabel(self.tr("Sign in to Inflow"), self)
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         heading.setFont(font)
-        layout.addWidget(heading)
+        top.addWidget(heading, 1)
+        layout.addLayout(top)
         self.database_label = QLabel(self.tr("Database: %1").replace("%1", db.describe()), self)
         self.database_label.setWordWrap(True)
         self.database_label.setEnabled(False)  # secondary text, in the palette's muted colour

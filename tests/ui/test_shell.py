@@ -148,11 +148,13 @@ def test_window_geometry_and_workspace_are_remembered(
     second.close()
 
 
-def test_find_opens_the_search_popup(window: MainWindow) -> None:
+def test_find_and_the_search_field_open_the_search_popup(window: MainWindow, qtbot: QtBot) -> None:
     window.find_action.trigger()
     popup = window.search_popup
     assert popup is not None and popup.isVisible()
-    assert popup.query_edit.hasFocus() or popup.query_edit.isVisible()
+    popup.hide()
+    qtbot.mouseClick(window.search_field, Qt.MouseButton.LeftButton)
+    assert popup.isVisible()
     popup.hide()
 
 

@@ -1,0 +1,320 @@
+"""``make screenshots``: every window of the desktop client with demo data → docs/screenshots/*.png.
+
+A fresh SQLite database in a temporary folder is filled by the demo generator (the same one as
+``inflow demo``); the client signs in as the dispatcher and as the administrator (demo password
+"demo") and each window is rendered offscreen (``QT_QPA_PLATFORM=offscreen``) with
+``QWidget.grab()``: the main window at 1280×800 on every workspace, the global search, the lead
+card, the intake wizard on each page, Accept inquiry, the settings, sign-in and first run.
+
+Windows of modules that are not part of this build are skipped with a note. Run it with
+``python -m tools.screenshots [--leads N] [--language ru|en|system] [--out DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from PySide6.QtCore import QCoreApplication, QPoint, QSettings, QSize, QThreadPool  # noqa: E402
+from PySide6.QtGui import QFont, QPainter, QPixmap  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+SIZE = QSize(1280, 800)
+
+
+class Shooter:
+    """Renders widgets to PNG files and remembers what was made and what was skipped."""
+
+    def __init__(self, app: QApplication, out: Path) -> None:
+        self.app = app
+        self.out = out
+        self.made: list[Path] = []
+        self.skipped: list[str] = []
+        out.mkdir(parents=True, exist_ok=True)
+
+    def settle(self, seconds: float = 1.5, quiet: float = 0.3) -> None:
+        """Let background reads finish and their results paint (until the pools were idle a while)."""
+        deadline = time.monotonic() + seconds
+        idle_since: float | None = None
+        while time.monotonic() < deadline:
+            self.app.processEvents()
+            busy = any(pool.activeThreadCount() for pool in self.app.findChildren(QThreadPool))
+            busy = busy or QThreadPool.globalInstance().activeThreadCount() > 0
+            now = time.monotonic()
+            if busy:
+                idle_since = None
+            elif idle_since is None:
+                idle_since = now
+            elif now - idle_since >= quiet:
+                break
+            time.sleep(0.02)
+        self.app.processEvents()
+
+    def shoot(self, widget: QWidget, name: str, *, overlay: QWidget | None = None) -> None:
+        """Save ``widget`` (and an ``overlay`` window drawn over it where it sits) as NAME.png."""
+        self.app.processEvents()
+        picture = widget.grab()
+        if overlay is not None and overlay.isVisible():
+            painter = QPainter(picture)
+            offset = overlay.frameGeometry().topLeft() - widget.frameGeometry().topLeft()
+            painter.drawPixmap(QPoint(max(0, offset.x()), max(0, offset.y())), overlay.grab())
+            painter.end()
+        path = self.out / f"{name}.png"
+        if not picture.save(str(path)):
+            raise OSError(f"cannot write {path}")
+        self.made.append(path)
+        print(
+            f"  {path.relative_to(REPO) if path.is_relative_to(REPO) else path}  {picture.width()}×{picture.height()}"
+        )
+
+    def skip(self, name: str, why: str) -> None:
+        """Note a picture that could not be made."""
+        self.skipped.append(f"{name}: {why}")
+        print(f"  skipped {name}: {why}")
+
+
+def _try_import(shooter: Shooter, name: str, module: str, attribute: str) -> Any:
+    try:
+        imported = __import__(module, fromlist=[attribute])
+        return getattr(imported, attribute)
+    except (ImportError, AttributeError) as error:
+        shooter.skip(name, f"{module}.{attribute} is not part of this build ({error})")
+        return None
+
+
+def _scalar(db: Any, statement: Any) -> Any:
+    with db.session() as session:
+        return session.scalar(statement)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Render the pictures; 0 when every available window was rendered."""
+    parser = argparse.ArgumentParser(prog="python -m tools.screenshots", description=__doc__)
+    parser.add_argument("--leads", type=int, default=2000, help="demo leads (2000)")
+    parser.add_argument("--language", default="system", choices=["system", "ru", "en"])
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    args = parser.parse_args(argv)
+
+    QCoreApplication.setOrganizationName("Inflow")
+    QCoreApplication.setApplicationName("Inflow screenshots")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setFont(QFont("DejaVu Sans", 9))
+
+    from app.persistence.uow import open_database
+    from app.services.demo import generate_demo
+    from app.services.permissions import Actor
+    from ui.app_settings import AppSettings
+    from ui.application import install_translations
+    from ui.context import AppContext
+    from ui.icons import icon
+    from ui.live_updates import ChangeWatcher
+    from ui.main_window import WORKSPACES, MainWindow
+    from ui.sign_in import sign_in
+    from ui.tasks import TaskRunner
+
+    install_translations(args.language)
+    app.setWindowIcon(icon("inflow"))
+    shooter = Shooter(app, args.out)
+
+    with tempfile.TemporaryDirectory(prefix="inflow-screenshots-") as folder:
+        temp = Path(folder)
+        settings = AppSettings(QSettings(str(temp / "settings.ini"), QSettings.Format.IniFormat))
+        db = open_database(f"sqlite:///{temp / 'inflow.db'}")
+        started = time.perf_counter()
+        print(f"demo data: {args.leads} leads …", flush=True)
+        with db.uow() as uow:
+            generate_demo(uow, Actor.system(), leads=args.leads, seed=1)
+            from app.services.settings import COMPANY_NAME, set_setting
+
+            set_setting(uow.session, COMPANY_NAME, "ООО «Окна Комфорт»")
+        print(f"demo data ready in {time.perf_counter() - started:.1f} s", flush=True)
+        tasks = TaskRunner(app)
+
+        def desk(login: str) -> AppContext:
+            signed = sign_in(db, login, "demo")
+            return AppContext(
+                db=db, actor=signed.actor, user=signed.user, tasks=tasks, watcher=ChangeWatcher(db)
+            )
+
+        def main_window(context: AppContext) -> MainWindow:
+            window = MainWindow(context, settings=settings, use_tray=False, company_name="ООО «Окна Комфорт»")
+            window.resize(SIZE)
+            window.move(0, 0)
+            window.show()
+            return window
+
+        # -- the dispatcher's desk -------------------------------------------------------------
+        print("dispatcher:")
+        dispatcher = desk("dispatcher")
+        window = main_window(dispatcher)
+        for workspace in WORKSPACES:
+            if not window.workspace_action(workspace.key).isVisible():
+                continue
+            window.show_workspace(workspace.key)
+            shooter.settle(4.0)
+            shooter.shoot(window, f"main-{workspace.key.replace('_', '-')}")
+
+        window.show_workspace("my_sales")
+        shooter.settle()
+        window.open_search()
+        popup = window.search_popup
+        popup.query_edit.setText("8 (916) 123-45-67")
+        popup.search_now(popup.query_edit.text())
+        shooter.settle()
+        shooter.shoot(window, "search", overlay=popup)
+        popup.hide()
+
+        _lead_card(shooter, dispatcher, window)
+        _intake_wizard(shooter, dispatcher, window)
+        _accept_inquiry(shooter, dispatcher, window)
+        window.close()
+
+        # -- the administrator's desk ----------------------------------------------------------
+        print("admin:")
+        admin = desk("admin")
+        window = main_window(admin)
+        window.show_workspace("settings")
+        shooter.settle(4.0)
+        page = window.workspace_page("settings")
+        sections = getattr(page, "sections", None)
+        shooter.shoot(window, "settings")
+        if sections is not None:
+            for row in range(sections.count()):
+                sections.setCurrentRow(row)
+                shooter.settle(1.0)
+                title = sections.item(row).text().lower()
+                slug = "".join(ch if ch.isalnum() else "-" for ch in title).strip("-")
+                while "--" in slug:
+                    slug = slug.replace("--", "-")
+                shooter.shoot(window, f"settings-{row + 1}-{slug}")
+        window.close()
+
+        # -- sign-in and first run -------------------------------------------------------------
+        print("sign-in and first run:")
+        from ui.first_run import FirstRunDialog
+        from ui.sign_in import SignInDialog
+
+        dialog = SignInDialog(db, tasks, login="dispatcher")
+        dialog.show()
+        shooter.settle(0.5)
+        shooter.shoot(dialog, "sign-in")
+        dialog.close()
+        empty = open_database(f"sqlite:///{temp / 'empty.db'}")
+        first_run = FirstRunDialog(empty, tasks)
+        first_run.company_edit.setText("ООО «Окна Комфорт»")
+        first_run.name_edit.setText("Смирнов Алексей Петрович")
+        first_run.show()
+        shooter.settle(0.5)
+        shooter.shoot(first_run, "first-run")
+        first_run.close()
+
+        tasks.wait(30_000)
+        app.processEvents()
+        empty.dispose()
+        db.dispose()
+
+    print(f"{len(shooter.made)} pictures in {args.out}")
+    if shooter.skipped:
+        print("skipped:")
+        for line in shooter.skipped:
+            print(f"  - {line}")
+    return 0
+
+
+def _lead_card(shooter: Shooter, context: Any, window: Any) -> None:
+    LeadCardDialog = _try_import(shooter, "lead-card", "ui.lead_card", "LeadCardDialog")  # noqa: N806
+    if LeadCardDialog is None:
+        return
+    from sqlalchemy import select
+
+    from app.persistence.models import Lead
+
+    # A repeat lead that was processed: the richest card (history, client, other leads).
+    lead_id = _scalar(
+        context.db, select(Lead.id).where(Lead.state == "repeat_processed").order_by(Lead.id.desc()).limit(1)
+    ) or _scalar(context.db, select(Lead.id).order_by(Lead.id.desc()).limit(1))
+    dialog = LeadCardDialog(context, lead_id, window)
+    dialog.show()
+    shooter.settle(3.0)
+    shooter.shoot(dialog, "lead-card")
+    dialog.close()
+
+
+def _intake_wizard(shooter: Shooter, context: Any, window: Any) -> None:
+    IntakeWizard = _try_import(shooter, "intake-wizard", "ui.intake_wizard", "IntakeWizard")  # noqa: N806
+    if IntakeWizard is None:
+        return
+    from sqlalchemy import select
+
+    from app.persistence.models import Lead
+
+    # An open repeat lead: the wizard finds the client by the phone on its first page.
+    lead_id = _scalar(
+        context.db,
+        select(Lead.id)
+        .where(Lead.state == "repeat", Lead.phone.is_not(None))
+        .order_by(Lead.id.desc())
+        .limit(1),
+    ) or _scalar(context.db, select(Lead.id).where(Lead.state == "new").order_by(Lead.id.desc()).limit(1))
+    wizard = IntakeWizard(context, lead_id, None, window)
+    wizard.show()
+    shooter.settle(3.0)
+    names = ["who", "what", "result"]
+    for step in range(len(names)):
+        shooter.shoot(wizard, f"wizard-{step + 1}-{names[step]}")
+        if step == len(names) - 1:
+            break
+        before = wizard.currentId()
+        _prepare_page(wizard)
+        wizard.next()
+        shooter.settle(2.0)
+        if wizard.currentId() == before:
+            shooter.skip(
+                f"wizard-{step + 2}-{names[step + 1]}", "the page before did not accept its demo input"
+            )
+            break
+    wizard.reject()
+    shooter.settle(0.5)
+
+
+def _prepare_page(wizard: Any) -> None:
+    """Fill in what a page needs to go on, through the page's own widgets, where it is obvious."""
+    page = wizard.currentPage()
+    filler: Callable[[], None] | None = getattr(page, "fill_for_screenshot", None)
+    if filler is not None:
+        filler()
+
+
+def _accept_inquiry(shooter: Shooter, context: Any, window: Any) -> None:
+    AcceptInquiryDialog = _try_import(shooter, "accept-inquiry", "ui.accept_inquiry", "AcceptInquiryDialog")  # noqa: N806
+    if AcceptInquiryDialog is None:
+        return
+    dialog = AcceptInquiryDialog(context, window)
+    dialog.show()
+    shooter.settle(1.5)
+    phone = getattr(dialog, "phone_edit", None)
+    name = getattr(dialog, "name_edit", None)
+    if name is not None:
+        name.setText("Иванов Сергей")
+    if phone is not None:
+        phone.setText("8 (916) 123-45-67")
+    shooter.settle(2.0)
+    shooter.shoot(dialog, "accept-inquiry")
+    dialog.reject()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
