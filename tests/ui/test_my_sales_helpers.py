@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QListView, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -88,3 +90,24 @@ def drop(view: QListView, mime: QMimeData, action: Qt.DropAction = Qt.DropAction
 def message_boxes(parent: QWidget) -> list[QMessageBox]:
     """The error boxes open over a widget."""
     return [box for box in parent.findChildren(QMessageBox) if box.isVisible()]
+
+
+def open_dialog(qtbot: QtBot, dialog: Any, *, wait_loaded: bool = True) -> Any:
+    """Show a lead dialog and wait until it has read its catalog (reasons, users, roles)."""
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    if wait_loaded:
+        if hasattr(dialog, "loaded"):
+            qtbot.waitUntil(lambda: dialog.loaded, timeout=5000)
+        else:
+            qtbot.waitUntil(lambda: dialog.choices.rowCount() > 0, timeout=5000)
+    return dialog
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type text as key events (QTest.keyClicks stops at characters outside Latin-1, e.g. Cyrillic)."""
+    for char in text:
+        QTest.sendKeyEvent(
+            QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, char, Qt.KeyboardModifier.NoModifier
+        )
