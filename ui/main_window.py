@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,6 +31,7 @@ from app.services.permissions import Right
 from ui.app_settings import (
     CLOSE_TO_TRAY_HINT_SHOWN,
     LAST_WORKSPACE,
+    QT_TRANSLATE_NOOP,
     TRAY_NOTIFICATIONS,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
@@ -366,7 +367,7 @@ class MainWindow(QMainWindow):
         except ImportError as error:
             log.info("My Sales is not part of this build: %s", error)
             return self._missing("my_sales", self.tr("My Sales"), "my_sales")
-        workspace = MySalesWorkspace(self.context, self)
+        workspace: QWidget = MySalesWorkspace(self.context, self)
         opened = getattr(workspace, "open_lead_requested", None)
         if opened is not None:
             opened.connect(self.open_lead)

@@ -19,7 +19,6 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractListModel,
     QAbstractTableModel,
     QCoreApplication,
@@ -62,6 +61,7 @@ from app.domain.errors import InflowError
 from app.services.client_info import ClientCard, ClientLeadDTO
 from app.services.dto import ClientDTO, ContactPersonDTO, LeadDTO
 from app.services.lookup import FindResult
+from ui.app_settings import QT_TRANSLATE_NOOP
 from ui.context import AppContext
 from ui.icons import icon
 
@@ -103,8 +103,8 @@ def format_phone(e164: str) -> str:
 
 def format_time(value: datetime) -> str:
     """A moment in the locale's short date-and-time format, in local time."""
-    local = value.astimezone().replace(tzinfo=None)
-    return QLocale().toString(QDateTime(local), QLocale.FormatType.ShortFormat)
+    moment = QDateTime.fromMSecsSinceEpoch(round(value.timestamp() * 1000))  # shown in local time
+    return QLocale().toString(moment, QLocale.FormatType.ShortFormat)
 
 
 # ------------------------------------------------------------------------------------------ model

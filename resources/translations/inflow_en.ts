@@ -34,7 +34,7 @@
 <context>
     <name>SearchPopup</name>
     <message numerus="yes">
-        <location filename="../../ui/search.py" line="+515"/>
+        <location filename="../../ui/search.py" line="+568"/>
         <source>Found: %n. Enter opens the selected one; ↑ ↓ choose; Esc closes.</source>
         <translation>
             <numerusform>Found: %n. Enter opens it; Esc closes.</numerusform>
@@ -45,7 +45,7 @@
 <context>
     <name>WhoPage</name>
     <message numerus="yes">
-        <location filename="../../ui/intake_wizard/who_page.py" line="+532"/>
+        <location filename="../../ui/intake_wizard/who_page.py" line="+534"/>
         <source>%n found</source>
         <translation type="unfinished">
             <numerusform></numerusform>

@@ -65,12 +65,12 @@
     </message>
     <message>
         <location line="+20"/>
-        <location line="+86"/>
+        <location line="+87"/>
         <source>Type a phone, an e-mail or a name to see who this is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-84"/>
+        <location line="-85"/>
         <source>Already known</source>
         <translation type="unfinished"></translation>
     </message>
@@ -85,7 +85,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+92"/>
         <source>Nobody known by this phone, e-mail or name: a new contact.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -110,7 +110,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+49"/>
         <source>No lead was made: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -118,7 +118,7 @@
 <context>
     <name>AppSettings</name>
     <message>
-        <location filename="../../ui/app_settings.py" line="+45"/>
+        <location filename="../../ui/app_settings.py" line="+51"/>
         <source>Interface language</source>
         <translation type="unfinished"></translation>
     </message>
@@ -208,7 +208,7 @@
 <context>
     <name>ChannelDialog</name>
     <message>
-        <location filename="../../ui/settings/channel_dialog.py" line="+175"/>
+        <location filename="../../ui/settings/channel_dialog.py" line="+178"/>
         <source>New channel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -658,7 +658,7 @@
 <context>
     <name>ClientDialog</name>
     <message>
-        <location filename="../../ui/search.py" line="+694"/>
+        <location filename="../../ui/search.py" line="+747"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
@@ -810,7 +810,7 @@
 <context>
     <name>DepartmentsPage</name>
     <message>
-        <location filename="../../ui/settings/settings_pages.py" line="+362"/>
+        <location filename="../../ui/settings/settings_pages.py" line="+366"/>
         <source>Departments</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1074,7 +1074,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+215"/>
+        <location line="+223"/>
         <source>The inquiries could not be read (%1).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1097,7 +1097,7 @@
 <context>
     <name>InquiryMatchModel</name>
     <message>
-        <location filename="../../ui/accept_inquiry.py" line="-301"/>
+        <location filename="../../ui/accept_inquiry.py" line="-304"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1155,7 +1155,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+75"/>
         <source>This lead is already converted.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1165,7 +1165,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+77"/>
         <source>The lead was reloaded; press Finish to try again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1201,7 +1201,7 @@
 <context>
     <name>LanguagePage</name>
     <message>
-        <location filename="../../ui/settings/settings_pages.py" line="+79"/>
+        <location filename="../../ui/settings/settings_pages.py" line="+81"/>
         <source>Interface language</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1276,6 +1276,133 @@
     <message>
         <location line="+27"/>
         <source>Lead %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LeadCard</name>
+    <message>
+        <location filename="../../ui/lead_card.py" line="+134"/>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Inflow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+37"/>
+        <source>Responsible</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>Interest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Amount</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LeadCardDialog</name>
+    <message>
+        <location line="+93"/>
+        <source>Lead %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>&amp;History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Client&apos;s &amp;leads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Client&apos;s &amp;interests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Convert…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Reject…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Assign…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Lead %1 — %2 · %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Lead %1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1356,13 +1483,13 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+59"/>
-        <location line="+307"/>
+        <location filename="../../ui/main_window.py" line="+60"/>
+        <location line="+309"/>
         <source>My Sales</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-306"/>
+        <location line="-308"/>
         <source>Mail</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1378,12 +1505,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+315"/>
+        <location line="+317"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-311"/>
+        <location line="-313"/>
         <source>Operator</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1468,12 +1595,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
-        <source>Phone, e-mail, name or INN…   %1</source>
+        <location line="+102"/>
+        <source>Here the dispatcher will read the letters of the company&apos;s mailboxes, reply to them and turn them into leads or tasks. Mailboxes are set up in Settings → Channels; fetching the mail comes with a later version of Inflow.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+11"/>
+        <source>Here conversations from messengers (a Telegram bot first) will be read and answered; every new conversation with an unknown person will become a lead in My Sales. Messenger accounts are set up in Settings → Channels; the connection comes with a later version of Inflow.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-82"/>
         <source>Signed in as %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1513,22 +1645,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Here the dispatcher will read the letters of the company&apos;s mailboxes, answer them and turn them into leads or tasks. Mailboxes are connected in Settings → Channels once this workspace is part of Inflow; letters of lead-source mailboxes already reach My Sales as leads through “inflow sync”.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Dialogs are not set up yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Here conversations from messengers (a Telegram bot first) will be read and answered; every new conversation from an unknown person becomes a lead in My Sales.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+12"/>
         <source>Reports are not set up yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1682,7 +1804,7 @@
 <context>
     <name>PipelinesPage</name>
     <message>
-        <location filename="../../ui/settings/settings_pages.py" line="-419"/>
+        <location filename="../../ui/settings/settings_pages.py" line="-423"/>
         <source>Pipelines and stages</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1727,12 +1849,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Move do&amp;wn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>&amp;Delete</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1830,7 +1952,7 @@
 <context>
     <name>ReasonsPage</name>
     <message>
-        <location filename="../../ui/settings/settings_pages.py" line="-220"/>
+        <location filename="../../ui/settings/settings_pages.py" line="-224"/>
         <source>Rejection reasons</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1851,22 +1973,22 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>De&amp;activate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-13"/>
+        <location line="-15"/>
         <source>Move &amp;up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Move do&amp;wn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>&amp;Delete</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2169,7 +2291,7 @@
 <context>
     <name>RolesPage</name>
     <message>
-        <location filename="../../ui/settings/settings_pages.py" line="+221"/>
+        <location filename="../../ui/settings/settings_pages.py" line="+223"/>
         <source>Roles</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2192,7 +2314,7 @@
 <context>
     <name>Search</name>
     <message>
-        <location filename="../../ui/search.py" line="-716"/>
+        <location filename="../../ui/search.py" line="-768"/>
         <source>Call</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2278,7 +2400,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+449"/>
+        <location line="+501"/>
         <source>Received</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2299,14 +2421,32 @@
     </message>
 </context>
 <context>
+    <name>SearchField</name>
+    <message>
+        <location line="-272"/>
+        <source>Find a phone, e-mail, name or INN…  (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Find a client, contact person or lead (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SearchPopup</name>
     <message>
-        <location line="-223"/>
+        <location line="+24"/>
         <source>Find</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+26"/>
         <source>Phone in any format, e-mail, name or INN</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2316,7 +2456,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+63"/>
         <source>Type a phone in any format, an e-mail, a name or an INN.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2348,7 +2488,7 @@
 <context>
     <name>SectionPage</name>
     <message>
-        <location filename="../../ui/settings/settings_pages.py" line="-520"/>
+        <location filename="../../ui/settings/settings_pages.py" line="-524"/>
         <source>Filter…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2598,13 +2738,13 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../ui/sign_in.py" line="+196"/>
+        <location filename="../../ui/sign_in.py" line="+197"/>
+        <location line="+9"/>
         <source>Sign in to Inflow</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
-        <location line="+47"/>
+        <location line="+48"/>
         <source>Sign in</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2762,7 +2902,7 @@
 <context>
     <name>StatusesPage</name>
     <message>
-        <location filename="../../ui/settings/settings_pages.py" line="+630"/>
+        <location filename="../../ui/settings/settings_pages.py" line="+634"/>
         <source>Lead statuses</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2787,12 +2927,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Move do&amp;wn</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>&amp;Delete</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2934,7 +3074,7 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../ui/settings/settings_pages.py" line="-223"/>
+        <location filename="../../ui/settings/settings_pages.py" line="-225"/>
         <source>Users</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3172,7 +3312,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+54"/>
         <source>Name, phone in any format, e-mail or INN</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3304,7 +3444,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Nothing found</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3318,7 +3458,7 @@
         </translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+72"/>
         <source>New contact person…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3634,7 +3774,7 @@
 <context>
     <name>ZoneRuleDialog</name>
     <message>
-        <location filename="../../ui/settings/channel_dialog.py" line="-456"/>
+        <location filename="../../ui/settings/channel_dialog.py" line="-459"/>
         <source>Zone rule</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3654,7 +3794,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+7"/>
+        <source>— choose —</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>&amp;When the lead&apos;s</source>
         <translation type="unfinished"></translation>
     </message>
