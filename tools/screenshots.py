@@ -28,7 +28,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from PySide6.QtCore import QCoreApplication, QPoint, QSettings, QSize, QThreadPool  # noqa: E402
-from PySide6.QtGui import QFont, QPainter, QPixmap  # noqa: E402
+from PySide6.QtGui import QFont, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 SIZE = QSize(1280, 800)
@@ -75,9 +75,12 @@ class Shooter:
         if not picture.save(str(path)):
             raise OSError(f"cannot write {path}")
         self.made.append(path)
-        print(
-            f"  {path.relative_to(REPO) if path.is_relative_to(REPO) else path}  {picture.width()}×{picture.height()}"
-        )
+        shown = path.relative_to(REPO) if path.is_relative_to(REPO) else path
+        print(f"  {shown}  {picture.width()}×{picture.height()}")
+
+    def failed(self) -> bool:
+        """Whether some picture failed (rather than being skipped for a module not built yet)."""
+        return any(": failed: " in line for line in self.skipped)
 
     def skip(self, name: str, why: str) -> None:
         """Note a picture that could not be made."""
@@ -177,9 +180,15 @@ def main(argv: list[str] | None = None) -> int:
         shooter.shoot(window, "search", overlay=popup)
         popup.hide()
 
-        _lead_card(shooter, dispatcher, window)
-        _intake_wizard(shooter, dispatcher, window)
-        _accept_inquiry(shooter, dispatcher, window)
+        for name, make in (
+            ("lead-card", _lead_card),
+            ("intake-wizard", _intake_wizard),
+            ("accept-inquiry", _accept_inquiry),
+        ):
+            try:
+                make(shooter, dispatcher, window)
+            except Exception as error:  # another module's bug must not cost the other pictures
+                shooter.skip(name, f"failed: {type(error).__name__}: {error}")
         window.close()
 
         # -- the administrator's desk ----------------------------------------------------------
@@ -231,11 +240,11 @@ def main(argv: list[str] | None = None) -> int:
         print("skipped:")
         for line in shooter.skipped:
             print(f"  - {line}")
-    return 0
+    return 1 if shooter.failed() else 0
 
 
 def _lead_card(shooter: Shooter, context: Any, window: Any) -> None:
-    LeadCardDialog = _try_import(shooter, "lead-card", "ui.lead_card", "LeadCardDialog")  # noqa: N806
+    LeadCardDialog = _try_import(shooter, "lead-card", "ui.lead_card", "LeadCardDialog")
     if LeadCardDialog is None:
         return
     from sqlalchemy import select
@@ -254,7 +263,7 @@ def _lead_card(shooter: Shooter, context: Any, window: Any) -> None:
 
 
 def _intake_wizard(shooter: Shooter, context: Any, window: Any) -> None:
-    IntakeWizard = _try_import(shooter, "intake-wizard", "ui.intake_wizard", "IntakeWizard")  # noqa: N806
+    IntakeWizard = _try_import(shooter, "intake-wizard", "ui.intake_wizard", "IntakeWizard")
     if IntakeWizard is None:
         return
     from sqlalchemy import select
@@ -299,7 +308,7 @@ def _prepare_page(wizard: Any) -> None:
 
 
 def _accept_inquiry(shooter: Shooter, context: Any, window: Any) -> None:
-    AcceptInquiryDialog = _try_import(shooter, "accept-inquiry", "ui.accept_inquiry", "AcceptInquiryDialog")  # noqa: N806
+    AcceptInquiryDialog = _try_import(shooter, "accept-inquiry", "ui.accept_inquiry", "AcceptInquiryDialog")
     if AcceptInquiryDialog is None:
         return
     dialog = AcceptInquiryDialog(context, window)

@@ -316,3 +316,26 @@ def test_first_run_is_shown_only_for_an_empty_users_table(
     add_user(db, "admin", role="admin")  # what `inflow user add` does
     signed_in = application._sign_in(db, tasks, settings, "admin")
     assert signed_in is not None and shown == ["first run"]
+
+
+def test_first_run_with_demo_data_keeps_the_given_administrator(
+    db: Database, qtbot: QtBot, tasks: TaskRunner
+) -> None:
+    dialog = FirstRunDialog(db, tasks, demo_leads=40)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.company_edit.setText("Окна Комфорт")
+    dialog.name_edit.setText("Петров Пётр")  # the login stays "admin", which the demo staff has too
+    dialog.password_edit.setText("own-password")
+    dialog.repeat_edit.setText("own-password")
+    dialog.demo_check.setChecked(True)
+    with qtbot.waitSignal(dialog.accepted, timeout=120_000):
+        dialog.set_up_button.click()
+    assert dialog.result_of_setup is not None and dialog.result_of_setup.demo_leads == 40
+    assert dialog.signed_in is not None and dialog.signed_in.user.full_name == "Петров Пётр"
+    from app.services.auth import authenticate
+
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Lead)) == 40
+        assert authenticate(session, "admin", "own-password").login == "admin"
+        assert authenticate(session, "dispatcher", "demo").login == "dispatcher"
