@@ -430,6 +430,9 @@ class MainWindow(QMainWindow):
             return
         dialog = LeadCardDialog(self.context, lead_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        chosen = getattr(dialog, "lead_chosen", None)
+        if chosen is not None:  # the client's other leads open here too (one card per lead)
+            chosen.connect(self.open_lead)
         self._open_cards[lead_id] = dialog
         dialog.destroyed.connect(lambda _obj=None, key=lead_id: self._open_cards.pop(key, None))
         dialog.show()

@@ -197,3 +197,20 @@ def test_phones_are_written_the_usual_way() -> None:
     assert format_phone("not a phone") == "not a phone"
     assert ClientKind.COMPANY.value == "company"
     assert ClientLeadsModel().columnCount() == 4
+
+
+def test_a_lead_opens_its_card_once(
+    app_context: AppContext, qtbot: QtBot, tmp_path: Path, known_client: dict[str, int]
+) -> None:
+    pytest.importorskip("ui.lead_card")
+    window = MainWindow(app_context, settings=isolated_settings(tmp_path), use_tray=False)
+    qtbot.addWidget(window)
+    window.open_lead(known_client["lead"])
+    card = window._open_cards[known_client["lead"]]
+    assert card.isVisible()
+    window.open_lead(known_client["lead"])  # raised, not opened twice
+    assert list(window._open_cards) == [known_client["lead"]]
+    card.close()
+    qtbot.waitUntil(lambda: not window._open_cards, timeout=2000)
+    app_context.tasks.wait()
+    window.close()
