@@ -130,8 +130,28 @@ def _database_error_text(url: str, error: BaseException) -> str:
     return f"The database cannot be opened ({type(error).__name__}: {error})."
 
 
+def check_sip_listen(text: str) -> str:
+    """``HOST:PORT`` (IPv6 in brackets) for direct SIP, normalized; ValueError with a sentence."""
+    value = text.strip()
+    host, _, port = value.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not host or (":" in host and not value.startswith("[")):
+        raise ValueError(f"'{text}' is not HOST:PORT (write an IPv6 address in brackets).")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"'{text}' is not HOST:PORT: the port is a number from 1 to 65535.")
+    return value
+
+
 def main(options: argparse.Namespace) -> int:
-    """Run the desktop client; the exit status (0, or 1 after a failure said in a message box)."""
+    """Run the desktop client; exit status 0, 1 after a failure said in a message box, 2 for bad usage."""
+    sip_option: str | None = getattr(options, "sip_listen", None)
+    if sip_option is not None:
+        try:
+            sip_option = check_sip_listen(sip_option)
+        except ValueError as error:
+            sys.stderr.write(f"inflow: error: --sip-listen: {error}\n")
+            return 2
     _configure_logging()
     from PySide6.QtCore import QCoreApplication, Qt, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -182,7 +202,7 @@ def main(options: argparse.Namespace) -> int:
         db.dispose()
         return 0
 
-    sip_listen: str | None = getattr(options, "sip_listen", None)
+    sip_listen = sip_option
     if sip_listen:
         settings.set(SIP_LISTEN, sip_listen)
 

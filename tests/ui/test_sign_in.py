@@ -339,3 +339,21 @@ def test_first_run_with_demo_data_keeps_the_given_administrator(
         assert session.scalar(select(func.count()).select_from(Lead)) == 40
         assert authenticate(session, "admin", "own-password").login == "admin"
         assert authenticate(session, "dispatcher", "demo").login == "dispatcher"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("127.0.0.1:5070", "127.0.0.1:5070"), (" 0.0.0.0:5060 ", "0.0.0.0:5060"), ("[::1]:5070", "[::1]:5070")],
+)
+def test_sip_listen_addresses_are_accepted(given: str, expected: str) -> None:
+    assert application.check_sip_listen(given) == expected
+
+
+@pytest.mark.parametrize("given", ["5070", "host:", "host:0", "host:70000", "::1:5070", ":5070"])
+def test_bad_sip_listen_is_bad_usage(given: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    with pytest.raises(ValueError):
+        application.check_sip_listen(given)
+    assert application.main(argparse.Namespace(database=None, user=None, sip_listen=given)) == 2
+    assert capsys.readouterr().err.startswith("inflow: error: --sip-listen: ")
