@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import InflowError
 from app.services.permissions import Right
 from ui.app_settings import (
     CLOSE_TO_TRAY_HINT_SHOWN,
@@ -40,6 +39,10 @@ from ui.app_settings import (
 from ui.context import AppContext
 from ui.icons import icon
 from ui.placeholder import PlaceholderWorkspace
+from ui.tray import LeadNotifier, Tray
+
+if TYPE_CHECKING:
+    from ui.search import SearchPopup
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +116,7 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self._open_cards: dict[int, QWidget] = {}
         self._accept_dialog: QWidget | None = None
-        self._search: Any = None
+        self._search: SearchPopup | None = None
         self.setObjectName("main_window")
         self.setWindowIcon(icon("inflow"))
         self._update_title()
@@ -128,8 +131,6 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         # Tray and notifications.
-        from ui.tray import LeadNotifier, Tray
-
         self.notifier = LeadNotifier(context, self)
         self.notifier.notice.connect(self._on_notifier_notice)
         self.tray: Tray | None = None
@@ -143,7 +144,7 @@ class MainWindow(QMainWindow):
 
         self._restore_geometry()
         start = self.settings.get(LAST_WORKSPACE)
-        if not self.workspace_action(start).isVisible():
+        if start not in self.workspace_actions or not self.workspace_action(start).isVisible():
             start = "my_sales"
         self.show_workspace(start)
 
@@ -403,7 +404,7 @@ class MainWindow(QMainWindow):
         self._search.popup()
 
     @property
-    def search_popup(self) -> Any:
+    def search_popup(self) -> SearchPopup | None:
         """The search popup, once it was opened."""
         return self._search
 
@@ -445,22 +446,6 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.lead_chosen.connect(self.open_lead)
         dialog.show()
-
-    def open_intake_wizard(self, lead_id: int, stage_id: int = 0) -> None:
-        """Start the intake wizard for a lead (from a board drag or a notification)."""
-        try:
-            from ui.intake_wizard import IntakeWizard
-        except ImportError as error:
-            log.info("the intake wizard is not part of this build: %s", error)
-            QMessageBox.information(
-                self,
-                self.tr("Intake wizard"),
-                self.tr("The intake wizard is not available in this version yet."),
-            )
-            return
-        wizard = IntakeWizard(self.context, lead_id, stage_id or None, self)
-        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        wizard.show()
 
     def accept_inquiry(self) -> None:
         """Accept a walk-in or phoned-in inquiry (Ctrl+N)."""
@@ -586,13 +571,3 @@ class MainWindow(QMainWindow):
             return
         self.notifier.stop()
         super().closeEvent(event)
-
-
-def show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
-    """A sentence for a person, never a traceback (unexpected errors go to the log)."""
-    if isinstance(error, InflowError):
-        text = str(error)
-    else:
-        log.error("unexpected error", exc_info=error)
-        text = QCoreApplication.translate(_CONTEXT, "Something went wrong: %1").replace("%1", str(error))
-    QMessageBox.warning(parent, title, text)
