@@ -112,3 +112,18 @@ def test_many_news_at_once_become_one_summary(db: Database, qtbot: QtBot) -> Non
         notifier.check()  # off the GUI thread
     assert blocker.args == ["New leads for you", "5 leads were assigned to you.", 0]
     manager.tasks.wait()
+
+
+def test_clicking_a_tray_message_opens_its_lead(qtbot: QtBot) -> None:
+    from ui.tray import Tray
+
+    tray = Tray()  # not shown: the offscreen test platform has no tray
+    opened: list[object] = []
+    tray.show_requested.connect(lambda: opened.append("window"))
+    tray.lead_requested.connect(opened.append)
+    tray.message("A new lead for you", "+7 916 555-00-01", 42)
+    tray._on_icon_message_clicked()
+    assert opened == ["window", 42]
+    tray.message("New leads for you", "5 leads were assigned to you.", 0)
+    tray._on_icon_message_clicked()
+    assert opened == ["window", 42, "window"]  # a summary opens the window only
