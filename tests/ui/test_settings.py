@@ -520,3 +520,94 @@ def test_keyboard_reaches_the_sections(workspace: SettingsWorkspace, qtbot: QtBo
     assert workspace.stack.currentWidget() is workspace.reasons
     qtbot.keyClick(workspace.sections, Qt.Key.Key_End)
     assert workspace.stack.currentWidget() is workspace.language
+
+
+# ------------------------------------------------------------------ pipelines, roles, the rest
+
+
+def test_new_pipeline_becomes_the_default(workspace: SettingsWorkspace, qtbot: QtBot) -> None:
+    workspace.show_section(workspace.pipelines)
+    page = workspace.pipelines
+    click(qtbot, page.add_pipeline_button)
+    dialog = workspace.dialog
+    assert isinstance(dialog, FormDialog)
+    type_in(dialog.name, "Оптовые продажи")  # type: ignore[attr-defined]
+    save(qtbot, dialog)
+    qtbot.waitUntil(
+        lambda: page.current_pipeline() is not None and page.current_pipeline().name == "Оптовые продажи",
+        timeout=TIMEOUT,
+    )
+    assert [(s.name, s.kind.value) for s in page.model.items()] == [
+        ("New", "open"),
+        ("Won", "won"),
+        ("Lost", "lost"),
+    ]
+    assert page.default_button.isEnabled()
+    click(qtbot, page.default_button)
+    qtbot.waitUntil(lambda: page.current_pipeline().is_default, timeout=TIMEOUT)
+    assert not page.default_button.isEnabled()
+    assert page.pipelines.index(0, 0).data() == "Оптовые продажи (default)"  # the default comes first
+    with workspace.context.db.session() as session:
+        assert default_pipeline(session).name == "Оптовые продажи"
+
+
+def test_custom_role_department_password_and_status(workspace: SettingsWorkspace, qtbot: QtBot) -> None:
+    from app.persistence.models import Department, ProgressStatus, Role
+    from app.services.permissions import Right
+    from ui.settings.catalog_dialogs import DepartmentDialog, PasswordDialog, ProgressStatusDialog, RoleDialog
+
+    context = workspace.context
+    workspace.show_section(workspace.roles)
+    click(qtbot, workspace.roles.new_button)
+    dialog = workspace.dialog
+    assert isinstance(dialog, RoleDialog)
+    qtbot.keyClicks(dialog.code, "x y")
+    type_in(dialog.name, "Колл-центр")
+    assert save_refused(qtbot, dialog, "code").startswith("'x y' is not a valid role code")
+    dialog.code.clear()
+    qtbot.keyClicks(dialog.code, "call_center")
+    choose(dialog.visibility, "department")
+    dialog.rights[Right.EXPORT].setChecked(True)
+    save(qtbot, dialog)
+    with context.db.session() as session:
+        made = session.scalars(select(Role).where(Role.code == "call_center")).one()
+        assert (made.name, made.visibility, made.can_export, made.can_reject, made.is_system) == (
+            "Колл-центр",
+            "department",
+            True,
+            True,
+            False,
+        )
+
+    workspace.show_section(workspace.departments)
+    click(qtbot, workspace.departments.new_button)
+    dialog = workspace.dialog
+    assert isinstance(dialog, DepartmentDialog)
+    type_in(dialog.name, "Розница")
+    save(qtbot, dialog)
+    with context.db.session() as session:
+        assert session.scalars(select(Department.name)).all() == ["Розница"]
+
+    workspace.show_section(workspace.users)
+    assert workspace.users.select_key(context.user.id)
+    click(qtbot, workspace.users.password_button)
+    dialog = workspace.dialog
+    assert isinstance(dialog, PasswordDialog)
+    type_in(dialog.password, "новый-пароль")
+    type_in(dialog.repeat, "новый-пароль")
+    save(qtbot, dialog)
+    with context.db.session() as session:
+        assert verify_password("новый-пароль", session.get_one(User, context.user.id).password_hash)
+
+    workspace.show_section(workspace.statuses)
+    click(qtbot, workspace.statuses.new_button)
+    dialog = workspace.dialog
+    assert isinstance(dialog, ProgressStatusDialog)
+    type_in(dialog.name, "Перезвонить")
+    dialog.color.set_color("#aa5500")
+    save(qtbot, dialog)
+    qtbot.waitUntil(lambda: workspace.statuses.model.rowCount() == 1, timeout=TIMEOUT)
+    with context.db.session() as session:
+        status = session.scalars(select(ProgressStatus)).one()
+        assert (status.name, status.color) == ("Перезвонить", "#aa5500")
+    assert not workspace.statuses.up_button.isEnabled() and not workspace.statuses.down_button.isEnabled()

@@ -566,8 +566,8 @@ class ExclusionColumn(IntEnum):
 
     VALUE = 0
     KIND = 1
-    COMMENT = 2
-    ADDED = 3
+    ADDED = 2
+    COMMENT = 3
 
 
 class ExclusionTableModel(SettingsTableModel[ExclusionDTO]):
@@ -578,8 +578,8 @@ class ExclusionTableModel(SettingsTableModel[ExclusionDTO]):
     headers = {
         ExclusionColumn.VALUE: str(QT_TRANSLATE_NOOP("ExclusionTableModel", "Phone, e-mail or domain")),
         ExclusionColumn.KIND: str(QT_TRANSLATE_NOOP("ExclusionTableModel", "Kind")),
-        ExclusionColumn.COMMENT: str(QT_TRANSLATE_NOOP("ExclusionTableModel", "Comment")),
         ExclusionColumn.ADDED: str(QT_TRANSLATE_NOOP("ExclusionTableModel", "Added")),
+        ExclusionColumn.COMMENT: str(QT_TRANSLATE_NOOP("ExclusionTableModel", "Comment")),
     }
 
     def display(self, item: ExclusionDTO, column: Any) -> str:

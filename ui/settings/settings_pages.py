@@ -155,6 +155,8 @@ class SectionPage(QWidget):
         self.view.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
         model.modelReset.connect(self.update_buttons)
         model.rowsRemoved.connect(self.update_buttons)
+        model.rowsInserted.connect(self.update_buttons)
+        model.rowsMoved.connect(self.update_buttons)
         model.dataChanged.connect(lambda *_: self.update_buttons())
 
     # -- building -----------------------------------------------------------------------------
@@ -233,6 +235,11 @@ class SectionPage(QWidget):
         has = self.selected() is not None
         for button in self._selection_buttons:
             button.setEnabled(has)
+        row = self.selected_row()
+        up, down = getattr(self, "up_button", None), getattr(self, "down_button", None)
+        if up is not None and down is not None:
+            up.setEnabled(has and row > 0)
+            down.setEnabled(has and 0 <= row < self.model.rowCount() - 1)
 
     def set_items(self, items: Any) -> None:
         """Refresh the rows, then select the item just added (when it has arrived)."""

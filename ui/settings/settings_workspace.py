@@ -92,7 +92,7 @@ class SettingsWorkspace(QWidget):
         self.sections.setAccessibleName(self.tr("Settings sections"))
         self.sections.setFixedWidth(220)
         self.sections.setFrameShape(QFrame.Shape.NoFrame)
-        self.sections.setContentsMargins(0, 8, 0, 8)
+        self.sections.setViewportMargins(6, 10, 6, 10)
         layout.addWidget(self.sections)
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
