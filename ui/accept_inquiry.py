@@ -203,7 +203,8 @@ class AcceptInquiryDialog(QDialog):
             (self.phone_edit, self.phone_error),
             (self.email_edit, self.email_error),
         ):
-            edit.textEdited.connect(self._on_contact_edited)
+            # textChanged, not textEdited: a phone pasted or filled in by the softphone searches too.
+            edit.textChanged.connect(self._on_contact_edited)
             edit.textEdited.connect(label.clear_error)
         self.name_edit.textEdited.connect(self.phone_error.clear_error)  # "give at least one" lives there
         self.continue_button.clicked.connect(self._on_continue_button_clicked)
@@ -216,9 +217,10 @@ class AcceptInquiryDialog(QDialog):
 
     def _load(self) -> None:
         context = self.context
+        db = context.db  # the pool thread must not hold the context (it owns Qt objects)
 
         def work() -> InquirySetup:
-            with context.db.session() as session:
+            with db.session() as session:
                 return inquiry_setup(session)
 
         context.tasks.run(work, guarded(self, self._on_loaded), guarded(self, self._on_failed))
@@ -255,10 +257,11 @@ class AcceptInquiryDialog(QDialog):
             self.match_status.setText(self.tr("Type a phone, an e-mail or a name to see who this is."))
             return
         context = self.context
+        db, actor = context.db, context.actor  # the pool thread must not hold the context (Qt objects)
 
         def work() -> tuple[InquiryMatch, ...]:
-            with context.db.session() as session:
-                return inquiry_matches(session, context.actor, name=name, phone=phone, email=email)
+            with db.session() as session:
+                return inquiry_matches(session, actor, name=name, phone=phone, email=email)
 
         def done(found: tuple[InquiryMatch, ...]) -> None:
             if generation != self._generation:
@@ -335,10 +338,11 @@ class AcceptInquiryDialog(QDialog):
         self._continue = continue_to_wizard
         self._set_busy(True)
         context = self.context
+        db, actor = context.db, context.actor  # the pool thread must not hold the context (Qt objects)
 
         def work() -> IntakeResult:
-            with context.db.uow() as uow:
-                return register_lead(uow, item, context.actor)
+            with db.uow() as uow:
+                return register_lead(uow, item, actor)
 
         context.tasks.run(work, guarded(self, self._on_created), guarded(self, self._on_failed), write=True)
 

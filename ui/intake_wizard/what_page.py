@@ -307,6 +307,13 @@ class WhatPage(QWizardPage):
         lines.append(self.tr("Responsible: %1").replace("%1", self.responsible_combo.currentText()))
         return lines
 
+    def fill_for_screenshot(self) -> None:
+        """Demo input so that `make screenshots` can go on to the next page."""
+        if not self.title_edit.text().strip():
+            self.title_edit.setText(self.tr("Demo interest"))
+        if not self.amount_edit.text().strip():
+            self.amount_edit.setText(QLocale().toString(150000.0, "f", 2))
+
     # ------------------------------------------------------------------------------ QWizardPage
 
     def validatePage(self) -> bool:

@@ -134,7 +134,7 @@ class WhoPage(QWizardPage):
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
 
         self.existing_radio.toggled.connect(self._on_mode_toggled)
-        self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
+        self.search_edit.textChanged.connect(self._on_search_edit_text_edited)
         self.person_radio.toggled.connect(self._on_kind_toggled)
         self.client_name_edit.textEdited.connect(self._on_client_name_edited)
         self.contact_combo.currentIndexChanged.connect(self._on_contact_combo_changed)
@@ -516,10 +516,11 @@ class WhoPage(QWizardPage):
             return
         self.search_status.setText(self.tr("Searching…"))
         context = self.intake().context
+        db, actor = context.db, context.actor  # the pool thread must not hold the context (Qt objects)
 
         def work() -> tuple[ClientDTO, ...]:
-            with context.db.session() as session:
-                return search_clients(session, context.actor, text)
+            with db.session() as session:
+                return search_clients(session, actor, text)
 
         def done(found: tuple[ClientDTO, ...]) -> None:
             if generation != self._search_generation:
@@ -560,11 +561,12 @@ class WhoPage(QWizardPage):
         self._fill_contacts(None)
         self._card_wanted = client_id = row.client.id
         context = self.intake().context
+        db, actor = context.db, context.actor  # the pool thread must not hold the context (Qt objects)
         lead_id = self.intake().lead_id
 
         def work() -> ClientCard:
-            with context.db.session() as session:
-                return client_card(session, context.actor, client_id, exclude_lead_id=lead_id)
+            with db.session() as session:
+                return client_card(session, actor, client_id, exclude_lead_id=lead_id)
 
         def done(card: ClientCard) -> None:
             self.clients.set_card(card)
@@ -675,6 +677,12 @@ class WhoPage(QWizardPage):
             ],
         )
         return "".join(parts)
+
+    def fill_for_screenshot(self) -> None:
+        """Demo input so that `make screenshots` can go on to the next page."""
+        if self.is_new_client and not self.client_name_edit.text().strip():
+            self.client_name_edit.setText(self.tr("Demo client"))
+            self.contact_name_edit.setText(self.tr("Demo client"))
 
     def stop_timers(self) -> None:
         """The wizard closes: no more searches."""

@@ -104,10 +104,11 @@ class IntakeWizard(QWizard):
 
     def _load(self) -> None:
         context, lead_id = self.context, self.lead_id
+        db, actor = context.db, context.actor  # the pool thread must not hold the context (Qt objects)
 
         def work() -> WizardLead:
-            with context.db.session() as session:
-                return lead_for_wizard(session, context.actor, lead_id)
+            with db.session() as session:
+                return lead_for_wizard(session, actor, lead_id)
 
         context.tasks.run(work, guarded(self, self._on_loaded), guarded(self, self._on_load_failed))
 
@@ -142,14 +143,15 @@ class IntakeWizard(QWizard):
         self.result_page.error.clear_error()
         self.result_page.set_busy(True)
         context, lead_id, version = self.context, self.lead_id, self._version
+        db, actor = context.db, context.actor  # the pool thread must not hold the context (Qt objects)
         if self.result_page.is_reject:
             reason_id, comment = self.result_page.reason_id(), self.result_page.comment()
 
             def work() -> object:
-                with context.db.uow() as uow:
+                with db.uow() as uow:
                     return reject_lead(
                         uow,
-                        context.actor,
+                        actor,
                         lead_id,
                         reason_id=reason_id,
                         comment=comment,
@@ -159,8 +161,8 @@ class IntakeWizard(QWizard):
             data = self.conversion_input()
 
             def work() -> object:
-                with context.db.uow() as uow:
-                    return convert_lead(uow, context.actor, lead_id, data, expected_version=version)
+                with db.uow() as uow:
+                    return convert_lead(uow, actor, lead_id, data, expected_version=version)
 
         context.tasks.run(
             work, guarded(self, self._on_saved), guarded(self, self._on_save_failed), write=True
@@ -185,10 +187,11 @@ class IntakeWizard(QWizard):
     def _reload_state(self) -> None:
         """After a conflict: learn whether the lead is still open, and its current version."""
         context, lead_id = self.context, self.lead_id
+        db, actor = context.db, context.actor  # the pool thread must not hold the context (Qt objects)
 
         def work() -> LeadDTO:
-            with context.db.session() as session:
-                return lead_state(session, context.actor, lead_id)
+            with db.session() as session:
+                return lead_state(session, actor, lead_id)
 
         def done(lead: LeadDTO) -> None:
             closed = self._closed_text_of(lead)
