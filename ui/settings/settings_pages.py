@@ -48,6 +48,7 @@ from ui.settings.channel_dialog import ChannelDialog, ChannelSaved
 from ui.settings.settings_models import (
     OBJECT_ROLE,
     SORT_ROLE,
+    ChannelColumn,
     ChannelTableModel,
     DepartmentTableModel,
     ExclusionTableModel,
@@ -58,6 +59,7 @@ from ui.settings.settings_models import (
     RoleTableModel,
     SettingsTableModel,
     StageTableModel,
+    UserColumn,
     UserTableModel,
 )
 
@@ -115,6 +117,8 @@ class SectionPage(QWidget):
         model.setParent(self)
         self.pending_key: Hashable | None = None
         self._fitted = False
+        # The column that takes the width left over (the last one unless a page says otherwise).
+        self.stretch_column: int | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         self.title = heading("", self)
@@ -191,9 +195,15 @@ class SectionPage(QWidget):
         self.update_buttons()
 
     def fit_columns(self) -> None:
-        """Size columns to their contents once (the last one stretches)."""
+        """Size columns to their contents once; ``stretch_column`` takes (or gives up) the rest."""
         header = self.view.horizontalHeader()
-        for column in range(self.model.columnCount() - 1):
+        last = self.model.columnCount() - 1
+        stretch = last if self.stretch_column is None else self.stretch_column
+        header.setStretchLastSection(stretch == last)
+        for column in range(self.model.columnCount()):
+            if column == stretch:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+                continue
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.view.resizeColumnToContents(column)
             if header.sectionSize(column) > 320:
@@ -286,6 +296,7 @@ class ChannelsPage(SectionPage):
 
     def __init__(self, workspace: SettingsWorkspace) -> None:
         super().__init__(workspace, ChannelTableModel(), sortable=True)
+        self.stretch_column = ChannelColumn.RESPONSIBLE
         self.describe(
             self.tr("Channels"),
             self.tr(
@@ -595,6 +606,7 @@ class UsersPage(SectionPage):
 
     def __init__(self, workspace: SettingsWorkspace) -> None:
         super().__init__(workspace, UserTableModel(), sortable=True, filterable=True)
+        self.stretch_column = UserColumn.ROLES
         self.describe(
             self.tr("Users"),
             self.tr(

@@ -90,7 +90,7 @@ class SettingsWorkspace(QWidget):
         self.sections = QListWidget(self)
         self.sections.setObjectName("settings_sections")
         self.sections.setAccessibleName(self.tr("Settings sections"))
-        self.sections.setFixedWidth(220)
+        self.sections.setFixedWidth(200)
         self.sections.setFrameShape(QFrame.Shape.NoFrame)
         self.sections.setViewportMargins(6, 10, 6, 10)
         layout.addWidget(self.sections)
