@@ -611,3 +611,24 @@ def test_custom_role_department_password_and_status(workspace: SettingsWorkspace
         status = session.scalars(select(ProgressStatus)).one()
         assert (status.name, status.color) == ("Перезвонить", "#aa5500")
     assert not workspace.statuses.up_button.isEnabled() and not workspace.statuses.down_button.isEnabled()
+
+
+def test_a_web_form_token_is_shown_once(workspace: SettingsWorkspace, qtbot: QtBot) -> None:
+    from app.services.admin import token_digest
+
+    context = workspace.context
+    click(qtbot, workspace.channels.new_button)
+    dialog = workspace.dialog
+    assert isinstance(dialog, ChannelDialog)
+    choose(dialog.kind, "request")
+    type_in(dialog.name, "Форма на сайте")
+    with context.db.session() as session:
+        choose(dialog.responsible_role, role(session, "manager").id)
+    dialog.web_form.setChecked(True)
+    save(qtbot, dialog)
+    qtbot.waitUntil(lambda: "shown only now" in workspace.last_message, timeout=TIMEOUT)
+    token = workspace.last_message.rsplit("\n", 1)[-1]
+    channel = stored_channel(context, "Форма на сайте")
+    assert channel.settings == {"token_sha256": token_digest(token)}
+    assert isinstance(workspace.message_box, QMessageBox)
+    workspace.message_box.close()
