@@ -360,6 +360,21 @@ def test_a_conversion_by_another_desk_meanwhile_is_reported_in_words(
         assert session.get_one(Lead, dto.id).state == LeadState.CONVERTED.value
 
 
+def test_a_result_given_by_another_desk_shows_up_while_the_wizard_is_open(
+    app_context: AppContext, qtbot: QtBot
+) -> None:
+    db = app_context.db
+    dto = new_lead(db, call_channel(db), phone="+7 903 000-00-07", contact_name="Глеб", subject="Окна")
+    wizard = open_wizard(qtbot, app_context, dto.id)
+    wizard.next()
+    assert wizard.currentId() == IntakeWizard.WHAT
+    _convert_elsewhere(db, dto)
+    qtbot.waitUntil(lambda: wizard.what_page.banner.isVisible(), timeout=3000)  # no key pressed
+    assert "already converted" in wizard.what_page.banner.text()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    assert count(db, Interest, Interest.lead_id == dto.id) == 1
+
+
 def test_the_wizard_can_be_finished_from_the_keyboard_alone(app_context: AppContext, qtbot: QtBot) -> None:
     db = app_context.db
     dto = new_lead(db, call_channel(db), phone="+7 903 000-00-06", contact_name="Ольга Кузнецова")

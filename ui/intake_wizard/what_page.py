@@ -77,7 +77,13 @@ class WhatPage(QWizardPage):
         self.stack.addWidget(self._build_existing())
         self.stack.addWidget(self._build_process())
 
+        self.banner = ErrorLabel()
+        font = self.banner.font()
+        font.setBold(True)
+        self.banner.setFont(font)
+
         layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
         layout.addWidget(self.for_label)
         layout.addLayout(radios)
         layout.addWidget(self.stack, 1)
@@ -315,6 +321,15 @@ class WhatPage(QWizardPage):
             self.amount_edit.setText(QLocale().toString(150000.0, "f", 2))
 
     # ------------------------------------------------------------------------------ QWizardPage
+
+    def show_closed(self, text: str) -> None:
+        """The lead got a result elsewhere: say so; nothing here can be used any more."""
+        self.banner.show_error(text)
+        self.stack.setEnabled(False)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return not self.intake().closed_text()
 
     def validatePage(self) -> bool:
         errors: list[tuple[ErrorLabel, str, QWidget]] = []

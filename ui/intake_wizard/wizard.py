@@ -66,6 +66,9 @@ class IntakeWizard(QWizard):
         # page switch (which also spares platforms without size hints a warning each time).
         self.setMinimumSize(900, 640)
         self.resize(1000, 720)
+        # Another desk may convert or reject this lead while it is open here: say so at once.
+        context.watcher.changed.connect(self._on_watcher_changed)
+        self._watching = True
         self._load()
 
     # ------------------------------------------------------------------------------ state
@@ -119,6 +122,33 @@ class IntakeWizard(QWizard):
         self.what_page.populate(data, self.stage_id)
         self.result_page.populate(data)
         self.who_page.populate(data)
+
+    def _on_watcher_changed(self, tables: object) -> None:
+        """A desk (maybe another one) committed: if leads changed, see whether this one got a result."""
+        if self.data is None or self.saving or self._closed_text or not self.isVisible():
+            return
+        if not isinstance(tables, set | frozenset) or not ({"leads", "*"} & tables):
+            return
+        db, actor, lead_id = self.context.db, self.context.actor, self.lead_id
+
+        def work() -> LeadDTO:
+            with db.session() as session:
+                return lead_state(session, actor, lead_id)
+
+        def done(lead: LeadDTO) -> None:
+            closed = self._closed_text_of(lead)
+            if closed and not self.saving and not self._closed_text:
+                # Only a result closes the wizard's way forward; a mere edit (a reassignment) is
+                # left to the version check at Finish, which explains it in words.
+                self._show_closed(closed)
+
+        self.context.tasks.run(work, guarded(self, done), None)
+
+    def _show_closed(self, text: str) -> None:
+        self._closed_text = text
+        self.who_page.show_closed(text)
+        self.what_page.show_closed(text)
+        self.result_page.show_closed(text)
 
     def _on_load_failed(self, error: BaseException) -> None:
         self._closed_text = self._sentence(error)
@@ -196,8 +226,7 @@ class IntakeWizard(QWizard):
         def done(lead: LeadDTO) -> None:
             closed = self._closed_text_of(lead)
             if closed:
-                self._closed_text = closed
-                self.result_page.show_closed(closed)
+                self._show_closed(closed)
             else:
                 # Still open (a colleague reassigned or edited it): the operator read the sentence
                 # and may press Finish again on the fresh version.
@@ -221,4 +250,7 @@ class IntakeWizard(QWizard):
     def done(self, result: int) -> None:
         """Closing (Finish or Cancel): stop the search timer so nothing fires into a closed window."""
         self.who_page.stop_timers()
+        if self._watching:
+            self._watching = False
+            self.context.watcher.changed.disconnect(self._on_watcher_changed)
         super().done(result)
