@@ -443,3 +443,27 @@ def test_models_pass_the_model_tester(app_context: AppContext, qtbot: QtBot, qtm
     empty = ClientTableModel()
     qtmodeltester.check(empty)  # type: ignore[attr-defined]
     wizard.reject()
+
+
+def test_rejecting_from_the_keyboard_alone(app_context: AppContext, qtbot: QtBot) -> None:
+    db = app_context.db
+    dto = new_lead(db, call_channel(db, reason_required=True), phone="+7 903 000-00-08")
+    wizard = open_wizard(qtbot, app_context, dto.id)
+    wizard.activateWindow()
+    qtbot.waitActive(wizard)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is wizard.who_page.client_name_edit)
+
+    def key(code: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        qtbot.keyClick(QApplication.focusWidget(), code, modifier)
+
+    key(Qt.Key.Key_J, Qt.KeyboardModifier.AltModifier)  # Re&ject the lead instead…
+    qtbot.waitUntil(lambda: wizard.currentId() == IntakeWizard.RESULT)
+    page = wizard.result_page
+    assert QApplication.focusWidget() is page.reason_combo
+    key(Qt.Key.Key_Return)  # Finish without a reason: refused in words
+    assert page.reason_error.isVisible()
+    key(Qt.Key.Key_Down)  # the first reason of the catalog
+    with qtbot.waitSignal(wizard.lead_processed, timeout=5000):
+        key(Qt.Key.Key_Return)
+    stored = lead(db, dto.id)
+    assert stored.state is LeadState.REJECTED and stored.rejection_reason_id is not None
