@@ -56,6 +56,7 @@ Scope = Literal["mine", "my_roles", "all"]
 SCOPES: tuple[Scope, ...] = ("mine", "my_roles", "all")
 
 PAGE = 200
+_CHUNK = 5000
 FIRST_LINE_LENGTH = 120
 # Won and lost stages show what closed lately, not the whole archive.
 CLOSED_RECENT_DAYS = 30
@@ -283,7 +284,7 @@ def _ordered_ids(
     limit: int | None,
     after: InquiryCursor | None,
     until: InquiryCursor | None,
-) -> Select[int]:
+) -> Select[int, int]:
     conditions = _common(kinds)
     if after is not None:
         conditions.append(_after(after))
@@ -292,20 +293,20 @@ def _ordered_ids(
     branches = _branches(actor, scope)
     order = (Lead.received_at, Lead.id)
     if len(branches) == 1:
-        statement = select(Lead.id).where(branches[0], *conditions).order_by(*order)
+        statement = select(Lead.id, Lead.version).where(branches[0], *conditions).order_by(*order)
     else:
         # One ordered, limited arm per index (mine, each role's pool), merged: far cheaper than an
         # OR that would make the engine read and sort every open lead of the user's roles.
         cap = None if limit is None else offset + limit
         arms = []
         for branch in branches:
-            arm = select(Lead.id, Lead.received_at).where(branch, *conditions).order_by(*order)
+            arm = select(Lead.id, Lead.version, Lead.received_at).where(branch, *conditions).order_by(*order)
             if cap is not None:
                 arm = arm.limit(cap)
             sub = arm.subquery()
-            arms.append(select(sub.c.id, sub.c.received_at))
+            arms.append(select(sub.c.id, sub.c.version, sub.c.received_at))
         merged = union_all(*arms).subquery()
-        statement = select(merged.c.id).order_by(merged.c.received_at, merged.c.id)
+        statement = select(merged.c.id, merged.c.version).order_by(merged.c.received_at, merged.c.id)
     if offset:
         statement = statement.offset(offset)
     if limit is not None:
@@ -334,8 +335,40 @@ def inquiries(
     _check_scope(actor, scope)
     if offset < 0 or (limit is not None and limit < 0):
         raise ValidationError("A page starts at 0 and holds 0 or more cards.")
-    ids = list(session.scalars(_ordered_ids(actor, scope, kinds, offset, limit, after, until)))
-    return _inquiry_cards(session, ids)
+    rows = session.execute(_ordered_ids(actor, scope, kinds, offset, limit, after, until))
+    return _inquiry_cards(session, [lead_id for lead_id, _version in rows])
+
+
+def refresh_inquiries(
+    session: Session,
+    actor: Actor,
+    *,
+    scope: Scope,
+    kinds: Collection[ChannelKind] | None,
+    known: Mapping[int, int],
+    limit: int | None = None,
+    until: InquiryCursor | None = None,
+) -> tuple[list[int], list[InquiryCard]]:
+    """Re-read a range a board has loaded, cheaply: its ids in order, and the cards that changed.
+
+    ``known`` maps the lead ids the board shows to the versions it shows. The range (``limit``
+    cards from the top, or up to ``until``) is read as (id, version) pairs only; full cards come
+    back just for leads that are new or whose version moved. Names that change without touching
+    the lead (a client renamed) are picked up by a plain :func:`inquiries` read.
+    """
+    _check_scope(actor, scope)
+    if limit is not None and limit < 0:
+        raise ValidationError("A page starts at 0 and holds 0 or more cards.")
+    order: list[int] = []
+    wanted: list[int] = []
+    for lead_id, version in session.execute(_ordered_ids(actor, scope, kinds, 0, limit, None, until)):
+        order.append(lead_id)
+        if known.get(lead_id) != version:
+            wanted.append(lead_id)
+    cards = _inquiry_cards(session, wanted)
+    # A lead closed between the two reads is no longer on the board.
+    closed = set(wanted) - {card.id for card in cards}
+    return [lead_id for lead_id in order if lead_id not in closed], cards
 
 
 def count_inquiries(
@@ -375,8 +408,15 @@ def _contact(
 
 
 def _inquiry_cards(session: Session, ids: Sequence[int]) -> list[InquiryCard]:
-    if not ids:
-        return []
+    cards: dict[int, InquiryCard] = {}
+    # In chunks: engines cap the number of bound parameters (SQLite 32,766, PostgreSQL 65,535).
+    for start in range(0, len(ids), _CHUNK):
+        cards.update(_inquiry_chunk(session, ids[start : start + _CHUNK]))
+    # A lead may have closed between the two reads: it is simply not there any more.
+    return [cards[lead_id] for lead_id in ids if lead_id in cards and cards[lead_id].state.is_open]
+
+
+def _inquiry_chunk(session: Session, ids: Sequence[int]) -> dict[int, InquiryCard]:
     responsible = aliased(User)
     rows = session.execute(
         select(
@@ -466,8 +506,7 @@ def _inquiry_cards(session: Session, ids: Sequence[int]) -> list[InquiryCard]:
             responsible_role_id=role_id,
             role_name=role_name,
         )
-    # A lead may have closed between the two reads: it is simply not there any more.
-    return [cards[lead_id] for lead_id in ids if lead_id in cards and cards[lead_id].state.is_open]
+    return cards
 
 
 # ---------------------------------------------------------------------------------- stage columns
@@ -827,6 +866,7 @@ __all__ = [
     "lead_card",
     "may_see_all",
     "move_interest",
+    "refresh_inquiries",
     "stage_columns",
     "stage_interests",
 ]

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QListView, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.persistence.uow import Database
@@ -71,7 +71,9 @@ def other_desk(db: Database, login: str, role: str) -> Iterator[AppContext]:
         context.tasks.wait()
 
 
-def drop(view: QListView, mime: QMimeData, action: Qt.DropAction = Qt.DropAction.CopyAction) -> QDropEvent:
+def drop(
+    view: QAbstractItemView, mime: QMimeData, action: Qt.DropAction = Qt.DropAction.CopyAction
+) -> QDropEvent:
     """Drag ``mime`` over a column and drop it (what QDrag does, without its blocking loop)."""
     viewport = view.viewport()
     point = QPoint(viewport.width() // 2, min(20, viewport.height() // 2))

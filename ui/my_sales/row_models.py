@@ -80,28 +80,22 @@ def sync_rows(
 
     Rows whose key is gone are removed; rows that changed place are removed and inserted again
     (only those outside a longest run that kept its order); new keys are inserted; rows whose
-    value changed get ``dataChanged`` over ``0..last_column``.
+    value changed get ``dataChanged`` over ``0..last_column``. The common head and tail (a refresh
+    that only appended or dropped a few rows) are skipped without any bookkeeping.
     """
-    positions = {key(item): i for i, item in enumerate(new)}
-    _remove(model, rows, [i for i, row in enumerate(rows) if key(row) not in positions])
-    order = [positions[key(row)] for row in rows]
-    kept = _longest_increasing(order)
-    _remove(model, rows, [i for i in range(len(rows)) if i not in kept])
-
-    i = 0
-    j = 0
-    while j < len(new):
-        if i < len(rows) and key(rows[i]) == key(new[j]):
-            i += 1
-            j += 1
-            continue
-        start = j
-        while j < len(new) and (i >= len(rows) or key(rows[i]) != key(new[j])):
-            j += 1
-        model.beginInsertRows(QModelIndex(), i, i + (j - start) - 1)  # type: ignore[attr-defined]
-        rows[i:i] = list(new[start:j])
-        model.endInsertRows()  # type: ignore[attr-defined]
-        i += j - start
+    old_keys = [key(row) for row in rows]
+    new_keys = [key(item) for item in new]
+    head = 0
+    limit = min(len(old_keys), len(new_keys))
+    while head < limit and old_keys[head] == new_keys[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old_keys[-1 - tail] == new_keys[-1 - tail]:
+        tail += 1
+    middle_new = new_keys[head : len(new_keys) - tail]
+    middle_old = old_keys[head : len(old_keys) - tail]
+    if middle_old or middle_new:
+        _sync_middle(model, rows, new, head, middle_old, middle_new)
 
     changed = [n for n, item in enumerate(new) if rows[n] != item]
     for n in changed:
@@ -115,3 +109,40 @@ def sync_rows(
             model.index(changed[start], 0), model.index(changed[end], last_column), list(roles)
         )
         end = start - 1
+
+
+def _sync_middle(
+    model: QAbstractItemModel,
+    rows: list[Any],
+    new: Sequence[Any],
+    head: int,
+    old_keys: list[Hashable],
+    new_keys: list[Hashable],
+) -> None:
+    """Bring ``rows[head:head + len(old_keys)]`` to the keys ``new_keys`` (values follow later)."""
+    positions = {k: i for i, k in enumerate(new_keys)}
+    gone = [head + i for i, k in enumerate(old_keys) if k not in positions]
+    _remove(model, rows, gone)
+    kept_keys = [k for k in old_keys if k in positions]
+    order = [positions[k] for k in kept_keys]
+    keep = _longest_increasing(order)
+    moved = [head + i for i in range(len(kept_keys)) if i not in keep]
+    _remove(model, rows, moved)
+    current = [k for i, k in enumerate(kept_keys) if i in keep]
+
+    i = 0  # position in ``current`` (rows[head + i])
+    j = 0  # position in ``new_keys``
+    while j < len(new_keys):
+        if i < len(current) and current[i] == new_keys[j]:
+            i += 1
+            j += 1
+            continue
+        start = j
+        while j < len(new_keys) and (i >= len(current) or current[i] != new_keys[j]):
+            j += 1
+        at = head + i
+        model.beginInsertRows(QModelIndex(), at, at + (j - start) - 1)  # type: ignore[attr-defined]
+        rows[at:at] = list(new[head + start : head + j])
+        current[i:i] = new_keys[start:j]
+        model.endInsertRows()  # type: ignore[attr-defined]
+        i += j - start
