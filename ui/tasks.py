@@ -17,15 +17,20 @@ log = logging.getLogger(__name__)
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; signals emitted from a pool thread arrive there queued."""
+    """Lives on the GUI thread for as long as its runner: jobs report through it, queued.
 
-    succeeded = Signal(object)
-    failed = Signal(object)
+    One relay per runner, never deleted while jobs may still be emitting: a relay per job that
+    was deleted after its result arrived could be destroyed while the pool thread was still
+    inside ``emit()`` (a crash seen under load).
+    """
+
+    finished = Signal(int, bool, object)  # job id, succeeded, result or exception
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, job_id: int, work: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
+        self._job_id = job_id
         self._work = work
         self._relay = relay
         self.setAutoDelete(True)
@@ -34,9 +39,12 @@ class _Job(QRunnable):
         try:
             result = self._work()
         except BaseException as error:  # delivered to the GUI thread, never lost in a pool thread
-            self._relay.failed.emit(error)
+            self._relay.finished.emit(self._job_id, False, error)
         else:
-            self._relay.succeeded.emit(result)
+            self._relay.finished.emit(self._job_id, True, result)
+
+
+_Callbacks = tuple[Callable[[Any], None] | None, Callable[[BaseException], None] | None]
 
 
 class TaskRunner(QObject):
@@ -51,7 +59,10 @@ class TaskRunner(QObject):
         self.general.setMaxThreadCount(max(2, QThreadPool.globalInstance().maxThreadCount()))
         self.writes = QThreadPool(self)
         self.writes.setMaxThreadCount(1)
-        self._relays: set[_Relay] = set()
+        self._relay = _Relay(self)
+        self._relay.finished.connect(self._on_relay_finished)
+        self._callbacks: dict[int, _Callbacks] = {}
+        self._next_id = 0
 
     def run(
         self,
@@ -62,20 +73,26 @@ class TaskRunner(QObject):
         write: bool = False,
     ) -> None:
         """Run ``work`` on a pool thread; call ``on_done(result)`` or ``on_error(exc)`` on the GUI thread."""
-        relay = _Relay()
-        self._relays.add(relay)  # keep the relay alive until the job reports
+        self._next_id += 1
+        self._callbacks[self._next_id] = (on_done, on_error)
+        (self.writes if write else self.general).start(_Job(self._next_id, work, self._relay))
 
-        def finish(callback: Callable[[Any], None] | None, value: Any) -> None:
-            self._relays.discard(relay)
-            relay.deleteLater()
-            if callback is not None:
-                callback(value)
-            elif isinstance(value, BaseException):
-                log.error("background task failed", exc_info=value)
+    def _on_relay_finished(self, job_id: int, succeeded: bool, value: object) -> None:
+        on_done, on_error = self._callbacks.pop(job_id, (None, None))
+        if succeeded:
+            if on_done is not None:
+                on_done(value)
+            return
+        assert isinstance(value, BaseException)
+        if on_error is not None:
+            on_error(value)
+        else:
+            log.error("background task failed", exc_info=value)
 
-        relay.succeeded.connect(lambda result: finish(on_done, result))
-        relay.failed.connect(lambda error: finish(on_error, error))
-        (self.writes if write else self.general).start(_Job(work, relay))
+    @property
+    def busy(self) -> bool:
+        """Whether some job has not reported yet."""
+        return bool(self._callbacks)
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Wait for every running job (tests, shutdown)."""
