@@ -135,13 +135,18 @@ class FormDialog(QDialog):
 
     def show_error(self, message: str, field: str | None = None) -> None:
         """Show a sentence next to its field (or under the form) and focus the field."""
+        shown = False
         if field is not None and field in self._fields:
             widget, label = self._fields[field]
-            label.setText(message)
-            label.setVisible(True)
             self._reveal(widget)
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
-        else:
+            # A field inside a hidden group (e.g. zone rules while another rule is chosen) cannot
+            # show its error; then it goes under the form.
+            if widget.isVisibleTo(self):
+                label.setText(message)
+                label.setVisible(True)
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                shown = True
+        if not shown:
             self.general_error.setText(message)
             self.general_error.setVisible(True)
 
