@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import secrets as _random
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -907,10 +907,16 @@ def add_user(
     if session.scalar(select(User.id).where(func.lower(User.login) == login.strip().lower())) is not None:
         raise InvalidField("login", f"A user with login '{login.strip()}' already exists.")
     _user_fields(session, None, full_name, extension, email, role_codes)
-    department = _department_name(session, department_id)
+    _department_name(session, department_id)
     if password is not None and not password:
         password = None
-    return admin.create_user(uow, actor, login, full_name, role_codes, department, extension, password, email)
+    # The department is set by id afterwards: create_user takes a name and would pick (or make)
+    # a department by name.
+    created = admin.create_user(uow, actor, login, full_name, role_codes, None, extension, password, email)
+    if department_id is not None:
+        _user(session, created.id).department_id = department_id
+        session.flush()
+    return replace(created, department_id=department_id)
 
 
 def update_user(
