@@ -416,3 +416,37 @@ def test_models_pass_the_model_tester(app_context: AppContext, qtbot: QtBot, qtm
     workspace.refresh()
     qtbot.waitUntil(lambda: len(workspace.model.cards()) == 5, timeout=3000)
     qtbot.waitUntil(lambda: workspace.columns[0].model.rowCount() == 4, timeout=3000)
+
+
+def test_a_long_column_refreshes_by_versions_and_f5_reads_everything(
+    app_context: AppContext, qtbot: QtBot
+) -> None:
+    from sqlalchemy import update
+
+    from app.persistence.models import Lead
+    from app.services.processing import take_in_progress
+    from ui.my_sales import InquiryListModel
+
+    db = app_context.db
+    channel = request_channel(db, rule="fixed", user=app_context.user.id)
+    made = [new_lead(db, channel, contact_name=f"№{n}", received_at=at(n)).id for n in range(8)]
+    model = InquiryListModel(app_context, page=3)
+    model.start()
+    while not model.exhausted:
+        qtbot.waitUntil(lambda: not model.busy, timeout=5000)
+        model.fetchMore(model.index(-1))
+        qtbot.waitUntil(lambda: not model.busy, timeout=5000)
+    assert model.ids() == made  # 8 cards: more than two pages, so refreshes go by versions
+
+    with db.uow() as uow:
+        take_in_progress(uow, app_context.actor, made[6])  # a change: the version moves
+        # A correction that leaves the version alone (as a renamed client would).
+        uow.session.execute(update(Lead).where(Lead.id == made[5]).values(contact_name="№5 (исправлен)"))
+    with qtbot.waitSignal(model.refreshed, timeout=5000):
+        model.refresh()
+    assert model.card(6).state is LeadState.IN_PROGRESS
+    assert model.card(5).contact == "№5"  # not read again: its version did not move
+    with qtbot.waitSignal(model.refreshed, timeout=5000):
+        model.refresh(full=True)
+    assert model.card(5).contact == "№5 (исправлен)"
+    assert model.ids() == made

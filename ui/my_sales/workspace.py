@@ -13,7 +13,15 @@ from collections.abc import Iterable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,8 +60,13 @@ log = logging.getLogger(__name__)
 # Tables whose change may alter what the board shows ("*": SQLite cannot tell which).
 _LEAD_TABLES = {"*", "leads", "channels", "users", "clients"}
 _STAGE_TABLES = {"*", "interests", "stages", "clients", "users"}
+_NAME_TABLES = {"clients", "users", "channels"}
 
-SCOPE_TITLES: dict[Scope, str] = {"mine": "Mine", "my_roles": "Mine and my roles'", "all": "All"}
+SCOPE_TITLES: dict[Scope, str] = {
+    "mine": QT_TRANSLATE_NOOP("MySalesWorkspace", "Mine"),
+    "my_roles": QT_TRANSLATE_NOOP("MySalesWorkspace", "Mine and my roles'"),
+    "all": QT_TRANSLATE_NOOP("MySalesWorkspace", "All"),
+}
 
 
 class BoardListView(QTableView):
@@ -284,7 +297,7 @@ class MySalesWorkspace(QWidget):
         refresh = QAction(self.tr("Refresh"), self)
         refresh.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         refresh.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        refresh.triggered.connect(self.refresh)
+        refresh.triggered.connect(lambda: self.refresh(full=True))
         self.addAction(refresh)
         self.refresh_action = refresh
 
@@ -318,7 +331,7 @@ class MySalesWorkspace(QWidget):
         for scope, title in SCOPE_TITLES.items():
             if scope == "all" and not self.may_see_all:
                 continue  # the service would refuse it anyway
-            self.scope_combo.addItem(self.tr(title), scope)
+            self.scope_combo.addItem(QCoreApplication.translate("MySalesWorkspace", title), scope)
         self.scope_combo.setCurrentIndex(self.scope_combo.findData("my_roles"))
         self.scope_combo.currentIndexChanged.connect(self._on_filter_changed)
         scope_label.setBuddy(self.scope_combo)
@@ -391,9 +404,9 @@ class MySalesWorkspace(QWidget):
         index = self.inquiry_view.currentIndex()
         return index.data(OBJECT_ROLE) if index.isValid() else None
 
-    def refresh(self) -> None:
-        """Re-read what the board shows and apply the difference."""
-        self.model.refresh()
+    def refresh(self, *, full: bool = False) -> None:
+        """Re-read what the board shows and apply the difference (``full``: every card in full)."""
+        self.model.refresh(full=full)
         self._read_stages()
 
     def drop_lead(self, lead_id: int, stage_id: int) -> None:
@@ -427,7 +440,8 @@ class MySalesWorkspace(QWidget):
     def _on_watcher_changed(self, tables: Iterable[str]) -> None:
         changed = set(tables)
         if changed & _LEAD_TABLES:
-            self.model.refresh()
+            # A renamed client, user or channel changes cards without touching the leads' versions.
+            self.model.refresh(full=bool(changed & _NAME_TABLES))
         if changed & _STAGE_TABLES:
             self._read_stages()
 
