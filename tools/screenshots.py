@@ -199,9 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         shooter.settle(4.0)
         page = window.workspace_page("settings")
         sections = getattr(page, "sections", None)
-        shooter.shoot(window, "settings")
+        shooter.shoot(window, "main-settings")  # its first section
         if sections is not None:
-            for row in range(sections.count()):
+            for row in range(1, sections.count()):
                 sections.setCurrentRow(row)
                 shooter.settle(1.0)
                 title = sections.item(row).text().lower()
