@@ -65,12 +65,12 @@
     </message>
     <message>
         <location line="+20"/>
-        <location line="+87"/>
+        <location line="+88"/>
         <source>Type a phone, an e-mail or a name to see who this is.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-85"/>
+        <location line="-86"/>
         <source>Already known</source>
         <translation type="unfinished"></translation>
     </message>
@@ -85,7 +85,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+93"/>
         <source>Nobody known by this phone, e-mail or name: a new contact.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -166,13 +166,13 @@
 <context>
     <name>Application</name>
     <message>
-        <location filename="../../ui/application.py" line="+163"/>
+        <location filename="../../ui/application.py" line="+183"/>
         <location line="+12"/>
         <source>Inflow</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+116"/>
         <source>Signing in as %1 failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -604,7 +604,7 @@
 <context>
     <name>ChannelsPage</name>
     <message>
-        <location filename="../../ui/settings/settings_pages.py" line="+283"/>
+        <location filename="../../ui/settings/settings_pages.py" line="+301"/>
         <source>Channels</source>
         <translation type="unfinished"></translation>
     </message>
@@ -769,7 +769,7 @@
 <context>
     <name>DepartmentDialog</name>
     <message>
-        <location filename="../../ui/settings/catalog_dialogs.py" line="+349"/>
+        <location filename="../../ui/settings/catalog_dialogs.py" line="+351"/>
         <source>New department</source>
         <translation type="unfinished"></translation>
     </message>
@@ -810,7 +810,7 @@
 <context>
     <name>DepartmentsPage</name>
     <message>
-        <location filename="../../ui/settings/settings_pages.py" line="+366"/>
+        <location filename="../../ui/settings/settings_pages.py" line="+367"/>
         <source>Departments</source>
         <translation type="unfinished"></translation>
     </message>
@@ -886,12 +886,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Comment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-1"/>
         <source>Added</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1061,7 +1061,7 @@
 <context>
     <name>FormDialog</name>
     <message>
-        <location filename="../../ui/settings/form_dialog.py" line="+195"/>
+        <location filename="../../ui/settings/form_dialog.py" line="+200"/>
         <source>The change could not be saved because of an unexpected error.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1069,17 +1069,17 @@
 <context>
     <name>InquiryListModel</name>
     <message>
-        <location filename="../../ui/my_sales/inquiry_list_model.py" line="+133"/>
+        <location filename="../../ui/my_sales/inquiry_list_model.py" line="+186"/>
         <source>(no contact)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+223"/>
+        <location line="+242"/>
         <source>The inquiries could not be read (%1).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+30"/>
         <source>Responsible: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1097,7 +1097,7 @@
 <context>
     <name>InquiryMatchModel</name>
     <message>
-        <location filename="../../ui/accept_inquiry.py" line="-304"/>
+        <location filename="../../ui/accept_inquiry.py" line="-305"/>
         <source>Client</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1155,7 +1155,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+105"/>
         <source>This lead is already converted.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1165,7 +1165,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+76"/>
         <source>The lead was reloaded; press Finish to try again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1366,7 +1366,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+45"/>
         <source>&amp;History</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1483,13 +1483,13 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="+60"/>
-        <location line="+309"/>
+        <location filename="../../ui/main_window.py" line="+63"/>
+        <location line="+307"/>
         <source>My Sales</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-308"/>
+        <location line="-306"/>
         <source>Mail</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1505,12 +1505,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+317"/>
+        <location line="+315"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-313"/>
+        <location line="-311"/>
         <source>Operator</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1535,7 +1535,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+100"/>
+        <location line="+98"/>
         <source>&amp;Accept inquiry…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1680,17 +1680,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
-        <source>Intake wizard</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The intake wizard is not available in this version yet.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+20"/>
+        <location line="+34"/>
         <source>Accept inquiry</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1723,7 +1713,22 @@
 <context>
     <name>MySalesWorkspace</name>
     <message>
-        <location filename="../../ui/my_sales/workspace.py" line="+255"/>
+        <location filename="../../ui/my_sales/workspace.py" line="+66"/>
+        <source>Mine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mine and my roles&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+229"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1739,17 +1744,17 @@
     </message>
     <message>
         <location line="+24"/>
-        <location line="+179"/>
+        <location line="+180"/>
         <source>Inquiries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-102"/>
+        <location line="-103"/>
         <source>Interest %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <location line="+103"/>
         <source>My Sales</source>
         <translation type="unfinished"></translation>
@@ -1786,7 +1791,7 @@
 <context>
     <name>PipelineTableModel</name>
     <message>
-        <location filename="../../ui/settings/settings_models.py" line="-219"/>
+        <location filename="../../ui/settings/settings_models.py" line="-218"/>
         <source>Pipeline</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1804,7 +1809,7 @@
 <context>
     <name>PipelinesPage</name>
     <message>
-        <location filename="../../ui/settings/settings_pages.py" line="-423"/>
+        <location filename="../../ui/settings/settings_pages.py" line="-424"/>
         <source>Pipelines and stages</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2291,7 +2296,7 @@
 <context>
     <name>RolesPage</name>
     <message>
-        <location filename="../../ui/settings/settings_pages.py" line="+223"/>
+        <location filename="../../ui/settings/settings_pages.py" line="+224"/>
         <source>Roles</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2488,7 +2493,7 @@
 <context>
     <name>SectionPage</name>
     <message>
-        <location filename="../../ui/settings/settings_pages.py" line="-524"/>
+        <location filename="../../ui/settings/settings_pages.py" line="-539"/>
         <source>Filter…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2840,7 +2845,7 @@
 <context>
     <name>StageColumnWidget</name>
     <message>
-        <location filename="../../ui/my_sales/workspace.py" line="-302"/>
+        <location filename="../../ui/my_sales/workspace.py" line="-303"/>
         <source>%1 — %2 · %3</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2902,7 +2907,7 @@
 <context>
     <name>StatusesPage</name>
     <message>
-        <location filename="../../ui/settings/settings_pages.py" line="+634"/>
+        <location filename="../../ui/settings/settings_pages.py" line="+649"/>
         <source>Lead statuses</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3138,7 +3143,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+59"/>
         <source>Pipe&amp;line:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3224,7 +3229,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
+        <source>Demo interest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Choose a stage.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3510,6 +3520,12 @@
     <message>
         <location line="+4"/>
         <source>Earlier leads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <location line="+1"/>
+        <source>Demo client</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
