@@ -95,3 +95,10 @@ def test_downgrade_to_base_then_upgrade_to_head(db_url: str) -> None:
             assert set(session.scalars(select(RejectionReason.code))) >= REASON_CODES
     finally:
         db.dispose()
+
+
+def test_the_shipped_head_constant_is_alembics_head() -> None:
+    """Start-up compares alembic_version with HEAD_REVISION without importing Alembic."""
+    from app.persistence.migrate import HEAD_REVISION, head_revision
+
+    assert head_revision() == HEAD_REVISION
