@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.persistence.types import utcnow
 from app.services import board
 from app.services.board import HistoryItem, InterestCard, LeadCard, LeadSummary
 from ui.context import AppContext
@@ -351,6 +352,15 @@ class LeadCardDialog(QDialog):
         self.leads_model = OtherLeadsTableModel(self)
         self.interests_model = InterestsTableModel(self)
         self.history_view = _table(self.history_model, "history_view")
+        # When and who fit their text; what happened gets a readable width; the changes take the rest
+        # and wrap, so a long entry grows downwards instead of pushing "Changes" out of sight.
+        header = self.history_view.horizontalHeader()
+        metrics = self.history_view.fontMetrics()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(HistoryColumn.CHANGES, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(HistoryColumn.WHEN, metrics.horizontalAdvance(words.local_time(utcnow())) + 16)
+        header.resizeSection(HistoryColumn.WHO, metrics.horizontalAdvance("М" * 10) + 16)
+        header.resizeSection(HistoryColumn.WHAT, metrics.horizontalAdvance("М" * 12) + 16)
         self.leads_view = _table(self.leads_model, "other_leads_view")
         self.leads_view.activated.connect(self._on_leads_view_activated)
         self.interests_view = _table(self.interests_model, "interests_view")
@@ -364,6 +374,7 @@ class LeadCardDialog(QDialog):
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([440, 760])
 
         self.convert_button = QPushButton(self.tr("&Convert…"))
         self.convert_button.clicked.connect(self.actions_.convert)
@@ -384,7 +395,7 @@ class LeadCardDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(splitter, 1)
         layout.addWidget(buttons)
-        self.resize(1100, 700)
+        self.resize(1240, 760)
 
         context.watcher.changed.connect(self._on_watcher_changed)
         self.reload()
@@ -429,7 +440,7 @@ class LeadCardDialog(QDialog):
         self.history_model.set_rows(card.history)
         self.leads_model.set_rows(card.other_leads)
         self.interests_model.set_rows(card.interests)
-        self.history_view.resizeColumnsToContents()
+        self.history_view.resizeRowsToContents()
         self._set_buttons(card)
         self.loaded.emit(card)
         self._after_read()

@@ -766,7 +766,7 @@ def _resolve_history(session: Session, entries: Sequence[LeadHistory]) -> list[H
         changes = tuple(
             FieldChange(name, shown(name, pair[0]), shown(name, pair[1]))
             for name, pair in (entry.changes or {}).items()
-            if isinstance(pair, list) and len(pair) == 2
+            if isinstance(pair, list) and len(pair) == 2 and pair[0] != pair[1]
         )
         items.append(
             HistoryItem(
