@@ -410,9 +410,12 @@ class LeadCardDialog(QDialog):
         self._reading = True
         context, lead_id = self.context, self.lead_id
 
+        # The pool thread gets the database and the actor, never the context (it owns Qt objects).
+        db, actor = context.db, context.actor
+
         def work() -> LeadCard:
-            with context.db.session() as session:
-                return board.lead_card(session, context.actor, lead_id)
+            with db.session() as session:
+                return board.lead_card(session, actor, lead_id)
 
         context.tasks.run(work, self._guard(self._on_read), self._guard(self._on_read_failed))
 

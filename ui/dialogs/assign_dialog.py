@@ -126,8 +126,11 @@ class AssignDialog(ChoiceDialog):
         self.ok_button.setText(self.tr("Assign"))
         self.filter_edit.setAccessibleName(self.tr("Find a user"))
 
+        # The pool thread gets the database, never the context (it owns Qt objects).
+        db = context.db
+
         def work() -> list[UserDTO]:
-            with context.db.session() as session:
+            with db.session() as session:
                 return users(session)
 
         self.load(work, self._choice, target.responsible_user_id)
@@ -143,8 +146,11 @@ class AssignDialog(ChoiceDialog):
             return
         context, lead_id, version, user_id = self.context, self.target.id, self.target.version, choice.id
 
+        # The pool thread gets the database and the actor, never the context (it owns Qt objects).
+        db, actor = context.db, context.actor
+
         def work() -> LeadDTO:
-            with context.db.uow() as uow:
-                return assign_lead(uow, context.actor, lead_id, user_id, expected_version=version)
+            with db.uow() as uow:
+                return assign_lead(uow, actor, lead_id, user_id, expected_version=version)
 
         self.submit(work)

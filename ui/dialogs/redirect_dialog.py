@@ -23,8 +23,11 @@ class RedirectDialog(ChoiceDialog):
         self.ok_button.setText(self.tr("Redirect"))
         self.filter_edit.setAccessibleName(self.tr("Find a role"))
 
+        # The pool thread gets the database, never the context (it owns Qt objects).
+        db = context.db
+
         def work() -> list[RoleDTO]:
-            with context.db.session() as session:
+            with db.session() as session:
                 return roles(session)
 
         self.load(work, self._choice, target.responsible_role_id)
@@ -40,8 +43,11 @@ class RedirectDialog(ChoiceDialog):
             return
         context, lead_id, version, role_id = self.context, self.target.id, self.target.version, choice.id
 
+        # The pool thread gets the database and the actor, never the context (it owns Qt objects).
+        db, actor = context.db, context.actor
+
         def work() -> LeadDTO:
-            with context.db.uow() as uow:
-                return redirect_lead(uow, context.actor, lead_id, role_id, expected_version=version)
+            with db.uow() as uow:
+                return redirect_lead(uow, actor, lead_id, role_id, expected_version=version)
 
         self.submit(work)

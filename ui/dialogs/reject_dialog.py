@@ -77,8 +77,11 @@ class RejectDialog(LeadDialog):
     def _load(self) -> None:
         context = self.context
 
+        # The pool thread gets the database, never the context (it owns Qt objects).
+        db = context.db
+
         def work() -> list[RejectionReasonDTO]:
-            with context.db.session() as session:
+            with db.session() as session:
                 return rejection_reasons(session)
 
         def done(reasons: list[RejectionReasonDTO]) -> None:
@@ -141,11 +144,14 @@ class RejectDialog(LeadDialog):
             return
         context, lead_id, version, comment = self.context, self.target.id, self.target.version, self.comment()
 
+        # The pool thread gets the database and the actor, never the context (it owns Qt objects).
+        db, actor = context.db, context.actor
+
         def work() -> LeadDTO:
-            with context.db.uow() as uow:
+            with db.uow() as uow:
                 return reject_lead(
                     uow,
-                    context.actor,
+                    actor,
                     lead_id,
                     reason_id=reason_id,
                     comment=comment,
@@ -190,10 +196,11 @@ class SpamDialog(LeadDialog):
         context, lead_id, version = self.context, self.target.id, self.target.version
         exclude = self.exclude_check.isChecked()
 
+        # The pool thread gets the database and the actor, never the context (it owns Qt objects).
+        db, actor = context.db, context.actor
+
         def work() -> LeadDTO:
-            with context.db.uow() as uow:
-                return mark_spam(
-                    uow, context.actor, lead_id, add_to_exclusions=exclude, expected_version=version
-                )
+            with db.uow() as uow:
+                return mark_spam(uow, actor, lead_id, add_to_exclusions=exclude, expected_version=version)
 
         self.submit(work)

@@ -319,11 +319,14 @@ class InquiryListModel(QAbstractListModel):
         snapshot = list(self._rows)  # tuples of atomic values: safe to read on the pool thread
         whole = full or len(snapshot) <= 2 * self._page
 
+        # The pool thread gets the database and the actor, never the context (it owns Qt objects).
+        db, actor = context.db, context.actor
+
         def work() -> tuple[list[Row], int]:
             known = {} if whole else {row[_ID]: row[_VERSION] for row in snapshot}
-            with context.db.session() as session:
+            with db.session() as session:
                 order, cards = board.refresh_inquiries(
-                    session, context.actor, scope=scope, kinds=kinds, known=known, limit=limit, until=until
+                    session, actor, scope=scope, kinds=kinds, known=known, limit=limit, until=until
                 )
             fresh = {card.id: pack(card) for card in cards}
             old = {row[_ID]: row for row in snapshot}
@@ -360,11 +363,12 @@ class InquiryListModel(QAbstractListModel):
         context, scope, kinds, page = self._context, self._scope, self._kinds, self._page
         generation = self._generation
 
+        # The pool thread gets the database and the actor, never the context (it owns Qt objects).
+        db, actor = context.db, context.actor
+
         def work() -> list[Row]:
-            with context.db.session() as session:
-                cards = board.inquiries(
-                    session, context.actor, scope=scope, kinds=kinds, limit=page, after=after
-                )
+            with db.session() as session:
+                cards = board.inquiries(session, actor, scope=scope, kinds=kinds, limit=page, after=after)
             return [pack(card) for card in cards]
 
         def done(rows: list[Row]) -> None:
@@ -393,9 +397,12 @@ class InquiryListModel(QAbstractListModel):
         context, scope, kinds = self._context, self._scope, self._kinds
         generation = self._generation
 
+        # The pool thread gets the database and the actor, never the context (it owns Qt objects).
+        db, actor = context.db, context.actor
+
         def work() -> int:
-            with context.db.session() as session:
-                return board.count_inquiries(session, context.actor, scope=scope, kinds=kinds)
+            with db.session() as session:
+                return board.count_inquiries(session, actor, scope=scope, kinds=kinds)
 
         def done(total: int) -> None:
             if generation == self._generation and total != self._total:

@@ -139,9 +139,12 @@ class LeadActions(QObject):
             return
         user_id = context.actor.user_id
 
+        # The pool thread gets the database and the actor, never the context (it owns Qt objects).
+        db, actor = context.db, context.actor
+
         def work() -> LeadDTO:
-            with context.db.uow() as uow:
-                return assign_lead(uow, context.actor, target.id, user_id, expected_version=target.version)
+            with db.uow() as uow:
+                return assign_lead(uow, actor, target.id, user_id, expected_version=target.version)
 
         context.tasks.run(
             work,

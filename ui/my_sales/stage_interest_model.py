@@ -151,9 +151,12 @@ class StageInterestModel(QAbstractListModel):
         context, stage_id, offset, page = self._context, self._stage.id, len(self._rows), self._page
         generation = self._generation
 
+        # The pool thread gets the database and the actor, never the context (it owns Qt objects).
+        db, actor = context.db, context.actor
+
         def work() -> list[InterestCard]:
-            with context.db.session() as session:
-                return board.stage_interests(session, context.actor, stage_id, offset=offset, limit=page)
+            with db.session() as session:
+                return board.stage_interests(session, actor, stage_id, offset=offset, limit=page)
 
         def done(cards: list[InterestCard]) -> None:
             if generation != self._generation:

@@ -418,11 +418,12 @@ class MySalesWorkspace(QWidget):
         """An interest was dropped on another stage: move it (off the GUI thread)."""
         context = self.context
 
+        # The pool thread gets the database and the actor, never the context (it owns Qt objects).
+        db, actor = context.db, context.actor
+
         def work() -> InterestCard:
-            with context.db.uow() as uow:
-                return board.move_interest(
-                    uow, context.actor, interest_id, stage_id, expected_version=version
-                )
+            with db.uow() as uow:
+                return board.move_interest(uow, actor, interest_id, stage_id, expected_version=version)
 
         def failed(error: BaseException) -> None:
             if shiboken6.isValid(self):
@@ -554,9 +555,12 @@ class MySalesWorkspace(QWidget):
         context = self.context
         limits = {column.stage.id: max(board.PAGE, column.model.loaded()) for column in self.columns}
 
+        # The pool thread gets the database and the actor, never the context (it owns Qt objects).
+        db, actor = context.db, context.actor
+
         def work() -> list[StageColumn]:
-            with context.db.session() as session:
-                return board.stage_columns(session, context.actor, limits=limits)
+            with db.session() as session:
+                return board.stage_columns(session, actor, limits=limits)
 
         def failed(error: BaseException) -> None:
             if not shiboken6.isValid(self):
