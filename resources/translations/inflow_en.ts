@@ -23,7 +23,7 @@
 <context>
     <name>RedirectDialog</name>
     <message numerus="yes">
-        <location filename="../../ui/dialogs/redirect_dialog.py" line="+33"/>
+        <location filename="../../ui/dialogs/redirect_dialog.py" line="+36"/>
         <source>%n member(s)</source>
         <translation type="unfinished">
             <numerusform></numerusform>
