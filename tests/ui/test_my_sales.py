@@ -34,6 +34,7 @@ from tests.factories import (
 )
 from tests.ui.test_my_sales_helpers import (
     contacts,
+    double_click,
     drop,
     lead_ids,
     message_boxes,
@@ -340,6 +341,16 @@ def test_keyboard_moves_between_cards_and_opens_the_card(app_context: AppContext
     card = workspace.open_cards()[second.id]
     qtbot.waitUntil(lambda: card.card is not None, timeout=5000)
     card.close()
+    workspace.activateWindow()
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus, timeout=2000)
+    # A double click opens the card too.
+    first_rect = view.visualRect(workspace.model.index(0))
+    with qtbot.waitSignal(workspace.open_lead_requested, timeout=2000) as blocker:
+        double_click(view.viewport(), first_rect.center())
+    assert blocker.args == [workspace.model.card(0).id]
+    for opened in workspace.open_cards().values():
+        opened.close()
     workspace.activateWindow()
     view.setFocus()
     qtbot.waitUntil(view.hasFocus, timeout=2000)

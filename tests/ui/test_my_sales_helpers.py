@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -113,3 +113,19 @@ def type_text(widget: QWidget, text: str) -> None:
         QTest.sendKeyEvent(
             QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, char, Qt.KeyboardModifier.NoModifier
         )
+
+
+def double_click(widget: QWidget, pos: QPoint) -> None:
+    """Press, release, double-click, release at ``pos`` (QTest's double click reaches an item view
+    on the offscreen platform only as a single press)."""
+    local = QPointF(pos)
+    world = QPointF(widget.mapToGlobal(pos))
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    for kind, buttons in (
+        (QEvent.Type.MouseButtonPress, left),
+        (QEvent.Type.MouseButtonRelease, none),
+        (QEvent.Type.MouseButtonDblClick, left),
+        (QEvent.Type.MouseButtonRelease, none),
+    ):
+        event = QMouseEvent(kind, local, world, left, buttons, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(widget, event)

@@ -75,7 +75,9 @@ def test_a_lead_registered_by_another_process_appears_within_two_seconds(
         if child.poll() is None:
             child.kill()
             child.communicate()
-    assert seen - float(committed) <= 2.0
+    latency = seen - float(committed)
+    print(f"\n[two processes] {db.dialect}: the card appeared {latency:.2f} s after the other's commit")
+    assert latency <= 2.0
     assert lead_ids(workspace) == [first.id, lead_id_int]
     assert workspace.model.card(1).contact == "Из другого процесса"
     assert workspace.current_card().id == first.id  # type: ignore[union-attr]  # the selection stayed
