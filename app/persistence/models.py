@@ -417,6 +417,8 @@ class Lead(Base):
         Index("ix_leads_responsible_user_id_state", "responsible_user_id", "state"),
         Index("ix_leads_responsible_role_id_state", "responsible_role_id", "state"),
         Index("ix_leads_state_received_at", "state", "received_at"),
+        # Lead analysis (state × kind over a period) read from the index alone.
+        Index("ix_leads_state_kind_received_at", "state", "kind", "received_at"),
         # The My Sales board (migration 0003): unprocessed leads oldest first, in index order, so the
         # first page of 100,000 open leads is read without sorting; partial, so closed leads (the
         # bulk of a year) cost nothing; the trailing kind lets the kind filter skip rows without

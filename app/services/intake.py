@@ -654,7 +654,14 @@ def _zone_matches(field_name: str, value: str, prep: _Prepared, source: str | No
 
 
 _LEADS = _table(Lead)
-_INSERT_LEADS = insert(_LEADS).returning(_LEADS.c.id, sort_by_parameter_order=True)
+# PostgreSQL: ids matched to their rows by SQLAlchemy (sort_by_parameter_order). SQLite cannot
+# promise the order of a multi-row RETURNING, so SQLAlchemy would fall back to one INSERT per row;
+# instead we rely on SQLite giving the rows of one INSERT consecutive rowids in VALUES order under
+# the write lock the unit of work holds (BEGIN IMMEDIATE), and sort the returned ids.
+_INSERT_LEADS = {
+    "postgresql": insert(_LEADS).returning(_LEADS.c.id, sort_by_parameter_order=True),
+    "sqlite": insert(_LEADS).returning(_LEADS.c.id),
+}
 # One lead (a ringing call): ON CONFLICT DO NOTHING answers a lost race without a savepoint.
 _INSERT_LEAD_OR_NOTHING = {
     "postgresql": pg_insert(_LEADS)
@@ -679,7 +686,8 @@ def _insert_leads(session: Session, rows: list[dict[str, Any]]) -> list[int | No
     else:
         try:
             with connection.begin_nested():
-                ids = list(connection.execute(_INSERT_LEADS, clean).scalars())
+                returned = list(connection.execute(_INSERT_LEADS[connection.dialect.name], clean).scalars())
+                ids = list(returned if connection.dialect.name == "postgresql" else sorted(returned))
         except IntegrityError:
             # Someone inserted one of these keys meanwhile: go row by row to find which.
             ids = [connection.execute(or_nothing, row).scalar() for row in clean]
