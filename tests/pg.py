@@ -133,7 +133,8 @@ class PgServer:
             as_postgres=as_postgres,
         )
         try:
-            initdb_options = ["-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"]
+            # A UTF-8 ctype, as on real servers: name search lower-cases Cyrillic (docs/DECISIONS.md).
+            initdb_options = ["-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"]
             server._run(["initdb", "-D", str(data), *initdb_options])
             last_error = ""
             for _attempt in range(5):

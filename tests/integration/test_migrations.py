@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, select
 
-from app.persistence.migrate import alembic_config, current_revision, head_revision
+from app.persistence.migrate import alembic_config, current_revision, head_revision, include_name
 from app.persistence.models import Base, RejectionReason, Role
 from app.persistence.uow import Database, open_database
 
@@ -19,12 +19,15 @@ SYSTEM_ROLES = {"operator", "manager", "dispatcher", "supervisor", "admin"}
 
 def _pending_diff(engine: Engine) -> list[Any]:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         return list(compare_metadata(context, Base.metadata))
 
 
 def _tables(engine: Engine) -> set[str]:
-    return set(inspect(engine).get_table_names()) - {"alembic_version"}
+    names = set(inspect(engine).get_table_names()) - {"alembic_version"}
+    return {name for name in names if include_name(name, "table", {})}
 
 
 def _open(url: str, *, upgrade: bool = True) -> Database:

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from app.persistence.db import make_engine
+from app.persistence.migrate import include_name
 from app.persistence.models import Base
 
 config = context.config
@@ -18,6 +19,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
