@@ -602,6 +602,17 @@ def _interest_card(
     )
 
 
+def _snapshot(session: Session) -> None:
+    """Read the statements that follow from one snapshot, so counts and cards agree.
+
+    SQLite's read transaction is a snapshot already; PostgreSQL's default (read committed) takes a
+    new one per statement, so a move committed between the count and the cards would show a
+    column whose header disagrees with its cards. Only possible before the session's first query.
+    """
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 def stage_interests(
     session: Session, actor: Actor, stage_id: int, *, offset: int = 0, limit: int = PAGE
 ) -> list[InterestCard]:
@@ -636,6 +647,7 @@ def stage_columns(
     ``CLOSED_RECENT_DAYS`` days and show at most the ``CLOSED_LAST_N`` latest. ``limits`` (stage
     id → rows) re-reads the range a board has already loaded.
     """
+    _snapshot(session)
     now = utcnow()
     visible = interest_visibility_clause(actor)
     columns: list[StageColumn] = []
@@ -784,6 +796,7 @@ def _resolve_history(session: Session, entries: Sequence[LeadHistory]) -> list[H
 
 def lead_card(session: Session, actor: Actor, lead_id: int) -> LeadCard:
     """Every field of a lead with names, the client's other leads and interests, the history."""
+    _snapshot(session)
     lead = require_lead_visible(actor, session.get(Lead, lead_id), lead_id)
     channel = session.get(Channel, lead.channel_id)
     assert channel is not None

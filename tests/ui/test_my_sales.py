@@ -243,8 +243,8 @@ def test_drag_an_interest_to_another_stage(app_context: AppContext, qtbot: QtBot
         drop(first.view, mime, Qt.DropAction.MoveAction)  # onto its own stage: not a move
     drop(second.view, mime, Qt.DropAction.MoveAction)
     qtbot.waitUntil(lambda: [c.id for c in second.model.cards()] == [interest_id], timeout=3000)
-    qtbot.waitUntil(lambda: first.model.cards() == [], timeout=3000)
-    assert first.model.count == 0 and second.model.count == 1
+    qtbot.waitUntil(lambda: first.model.cards() == [] and first.model.count == 0, timeout=3000)
+    assert second.model.count == 1
     assert "1" in second.header.text() and "₽" in second.header.text()
 
     # A stale drag (the version moved on meanwhile) is refused in words and the board refreshes.

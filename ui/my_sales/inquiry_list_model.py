@@ -292,6 +292,9 @@ class InquiryListModel(QAbstractListModel):
         self.endResetModel()
         self._busy = False
         self._refresh_pending = False
+        if self._total is not None:
+            self._total = None  # until the new filter is counted, the header shows no number
+            self.total_changed.emit(-1)
         self._read_page(None)
         self._count()
 

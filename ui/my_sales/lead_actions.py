@@ -42,7 +42,6 @@ class LeadActions(QObject):
     def __init__(self, context: AppContext, owner: QWidget) -> None:
         super().__init__(owner)
         self.context = context
-        self.owner = owner
         self.target: LeadTarget | None = None
         self._wizards: dict[int, QWidget] = {}
 
@@ -68,6 +67,14 @@ class LeadActions(QObject):
         self.assign_action = make(self.tr("&Assign to…"), "Ctrl+Shift+A", self.assign, "assign")
         self.redirect_action = make(self.tr("Re&direct to role…"), "Ctrl+Shift+R", self.redirect, "redirect")
         self.set_target(None)
+
+    @property
+    def owner(self) -> QWidget:
+        """The window the actions belong to (their Qt parent; not kept as a Python reference, so
+        the owner and its actions form no reference cycle for the garbage collector)."""
+        parent = self.parent()
+        assert isinstance(parent, QWidget)
+        return parent
 
     def actions(self) -> list[QAction | None]:
         """The actions in menu order (None: a separator)."""
