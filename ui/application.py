@@ -161,6 +161,9 @@ def main(options: argparse.Namespace) -> int:
     QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    from ui.gc_guard import GuiThreadGarbageCollector
+
+    app.inflow_collector = GuiThreadGarbageCollector(app)  # type: ignore[attr-defined]  # before any pool thread
     from ui.app_settings import LANGUAGE, SIP_LISTEN, AppSettings
     from ui.icons import icon
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -32,6 +33,17 @@ def make_context(db: Database, login: str = "admin", role: str = "admin") -> App
     tasks = TaskRunner()
     watcher = ChangeWatcher(db, interval_ms=100)
     return AppContext(db=db, actor=actor, user=user, tasks=tasks, watcher=watcher)
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_on_the_gui_thread() -> Iterator[None]:
+    """As in the app (ui/gc_guard.py): no collection in pool threads; dead widgets of this test
+    are collected here, on the GUI thread, after every other fixture has closed them."""
+    gc.collect()
+    gc.disable()
+    yield
+    gc.collect()
+    gc.enable()
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ _NAME_TABLES = {"clients", "users", "channels"}
 
 SCOPE_TITLES: dict[Scope, str] = {
     "mine": QT_TRANSLATE_NOOP("MySalesWorkspace", "Mine"),
-    "my_roles": QT_TRANSLATE_NOOP("MySalesWorkspace", "Mine and my roles'"),
+    "my_roles": QT_TRANSLATE_NOOP("MySalesWorkspace", "Mine and my roles"),
     "all": QT_TRANSLATE_NOOP("MySalesWorkspace", "All"),
 }
 
