@@ -166,7 +166,7 @@
 <context>
     <name>Application</name>
     <message>
-        <location filename="../../ui/application.py" line="+183"/>
+        <location filename="../../ui/application.py" line="+186"/>
         <location line="+12"/>
         <source>Inflow</source>
         <translation>Inflow</translation>
@@ -1076,7 +1076,7 @@
         <translation>(без контакта)</translation>
     </message>
     <message>
-        <location line="+249"/>
+        <location line="+252"/>
         <source>The inquiries could not be read (%1).</source>
         <translation>Не удалось прочитать обращения (%1).</translation>
     </message>
@@ -1231,7 +1231,7 @@
         <translation>Что-то пошло не так (%1); лид не изменён.</translation>
     </message>
     <message>
-        <location filename="../../ui/my_sales/lead_actions.py" line="+62"/>
+        <location filename="../../ui/my_sales/lead_actions.py" line="+61"/>
         <source>&amp;Open card</source>
         <translation>&amp;Открыть карточку</translation>
     </message>
@@ -1266,7 +1266,7 @@
         <translation>Передать &amp;роли…</translation>
     </message>
     <message>
-        <location line="+101"/>
+        <location line="+109"/>
         <source>Intake wizard</source>
         <translation>Мастер принятия обращений</translation>
     </message>
@@ -1720,8 +1720,12 @@
         <translation>Мои</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Mine and my roles&apos;</source>
+        <translation type="vanished">Мои и моих ролей</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mine and my roles</source>
         <translation>Мои и моих ролей</translation>
     </message>
     <message>
