@@ -38,6 +38,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         # NORMAL in WAL mode is durable against application crashes (DOMAIN §9) and much faster.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=10000")
+        # A desk's database grows to a million leads (~1 GB): the default 2 MB page cache makes
+        # every index insert a cache miss at that size. 64 MB keeps the hot index pages in memory.
+        cursor.execute("PRAGMA cache_size=-65536")
     finally:
         cursor.close()
 
