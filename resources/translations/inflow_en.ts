@@ -45,7 +45,7 @@
 <context>
     <name>WhoPage</name>
     <message numerus="yes">
-        <location filename="../../ui/intake_wizard/who_page.py" line="+534"/>
+        <location filename="../../ui/intake_wizard/who_page.py" line="+535"/>
         <source>%n found</source>
         <translation type="unfinished">
             <numerusform></numerusform>

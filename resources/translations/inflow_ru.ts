@@ -561,7 +561,7 @@
 <context>
     <name>ChannelTableModel</name>
     <message>
-        <location filename="../../ui/settings/settings_models.py" line="+268"/>
+        <location filename="../../ui/settings/settings_models.py" line="+264"/>
         <source>Channel</source>
         <translation>Канал</translation>
     </message>
@@ -599,6 +599,11 @@
         <location line="+1"/>
         <source>Status</source>
         <translation>Состояние</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>%1 min</source>
+        <translation>%1 мин</translation>
     </message>
 </context>
 <context>
@@ -799,7 +804,7 @@
 <context>
     <name>DepartmentTableModel</name>
     <message>
-        <location filename="../../ui/settings/settings_models.py" line="+276"/>
+        <location filename="../../ui/settings/settings_models.py" line="+254"/>
         <source>Department</source>
         <translation>Подразделение</translation>
     </message>
@@ -1797,7 +1802,7 @@
 <context>
     <name>PipelineTableModel</name>
     <message>
-        <location filename="../../ui/settings/settings_models.py" line="-218"/>
+        <location filename="../../ui/settings/settings_models.py" line="-219"/>
         <source>Pipeline</source>
         <translation>Воронка</translation>
     </message>
@@ -1810,6 +1815,11 @@
         <location line="+1"/>
         <source>Stages</source>
         <translation>Этапы</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 (default)</source>
+        <translation>%1 (по умолчанию)</translation>
     </message>
 </context>
 <context>
@@ -1932,7 +1942,7 @@
 <context>
     <name>ProgressStatusTableModel</name>
     <message>
-        <location filename="../../ui/settings/settings_models.py" line="+251"/>
+        <location filename="../../ui/settings/settings_models.py" line="+246"/>
         <source>Status</source>
         <translation>Статус</translation>
     </message>
@@ -1945,7 +1955,7 @@
 <context>
     <name>ReasonTableModel</name>
     <message>
-        <location line="-287"/>
+        <location line="-288"/>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
@@ -2232,6 +2242,11 @@
         <source>The e-mail %1 is saved with the contact</source>
         <translation>Адрес %1 сохраняется у контактного лица</translation>
     </message>
+    <message>
+        <location line="+2"/>
+        <source>What will be created</source>
+        <translation>Что будет создано</translation>
+    </message>
 </context>
 <context>
     <name>RoleDialog</name>
@@ -2274,7 +2289,7 @@
 <context>
     <name>RoleTableModel</name>
     <message>
-        <location filename="../../ui/settings/settings_models.py" line="+165"/>
+        <location filename="../../ui/settings/settings_models.py" line="+166"/>
         <source>Role</source>
         <translation>Роль</translation>
     </message>
@@ -2297,6 +2312,11 @@
         <location line="+1"/>
         <source>Rights</source>
         <translation>Права</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 (built-in)</source>
+        <translation>%1 (встроенная)</translation>
     </message>
 </context>
 <context>
@@ -2895,7 +2915,7 @@
 <context>
     <name>StageTableModel</name>
     <message>
-        <location filename="../../ui/settings/settings_models.py" line="-104"/>
+        <location filename="../../ui/settings/settings_models.py" line="-110"/>
         <source>Stage</source>
         <translation>Этап</translation>
     </message>
@@ -3080,6 +3100,16 @@
         <location line="+1"/>
         <source>Status</source>
         <translation>Состояние</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>No password</source>
+        <translation>Нет пароля</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cannot sign in until a password is set.</source>
+        <translation>Не может войти, пока не задан пароль.</translation>
     </message>
 </context>
 <context>
@@ -3389,7 +3419,12 @@
         <translation>Вид:</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+19"/>
+        <source>Unknown contact</source>
+        <translation>Неизвестный контакт</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>%1 · %2 · received %3</source>
         <translation>%1 · %2 · поступил %3</translation>
     </message>
@@ -3509,7 +3544,12 @@
         <translation>менеджер %1</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+12"/>
+        <source>none</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Contact persons</source>
         <translation>Контактные лица</translation>
     </message>
@@ -3792,6 +3832,26 @@
         <source>Version</source>
         <translation>Версия</translation>
     </message>
+    <message>
+        <location line="+63"/>
+        <source>now</source>
+        <translation>сейчас</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%n min</source>
+        <translation>%n мин</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%n h</source>
+        <translation>%n ч</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>%1 ₽</source>
+        <translation>%1 ₽</translation>
+    </message>
 </context>
 <context>
     <name>ZoneRuleDialog</name>
@@ -3849,7 +3909,7 @@
 <context>
     <name>ZoneRuleTableModel</name>
     <message>
-        <location filename="../../ui/settings/settings_models.py" line="+201"/>
+        <location filename="../../ui/settings/settings_models.py" line="+170"/>
         <source>When</source>
         <translation>Если у лида</translation>
     </message>
@@ -3862,6 +3922,11 @@
         <location line="+1"/>
         <source>the lead goes to</source>
         <translation>лид получает</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>role %1</source>
+        <translation>роль %1</translation>
     </message>
 </context>
 </TS>

@@ -237,8 +237,9 @@ class ResultPage(QWizardPage):
         if lead.email:
             lines.append(self.tr("The e-mail %1 is saved with the contact").replace("%1", lead.email))
         lines.extend(what.summary_lines())
+        heading = self.tr("What will be created")
         return (
-            f"<b>{esc(self.tr('What will be created'))}</b><ul>"
+            f"<b>{esc(heading)}</b><ul>"
             + "".join(f"<li>{esc(line)}</li>" for line in lines)
             + "</ul>"
         )

@@ -271,8 +271,9 @@ class WhoPage(QWizardPage):
         """Show the loaded lead and its candidates; choose the likely answer."""
         self._data = data
         lead = data.lead
+        unknown = self.tr("Unknown contact")
         rows = [
-            f"<b>{esc(lead.contact_name or lead.raw_contact or self.tr('Unknown contact'))}</b>",
+            f"<b>{esc(lead.contact_name or lead.raw_contact or unknown)}</b>",
             esc(
                 self.tr("%1 · %2 · received %3")
                 .replace("%1", kind_text(lead.kind))
@@ -638,7 +639,8 @@ class WhoPage(QWizardPage):
                     "<ul style='margin-top:0'>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
                 )
             else:
-                parts.append(f"<i>{esc(self.tr('none'))}</i>")
+                none = self.tr("none")
+                parts.append(f"<i>{esc(none)}</i>")
 
         section(
             self.tr("Contact persons"),

@@ -144,13 +144,13 @@ def age_text(seconds: float) -> str:
     """How long ago, short: "now", "5 min", "2 h", "3 d"."""
     minutes = int(seconds // 60)
     if minutes < 1:
-        return QCoreApplication.translate(CONTEXT, "now")
+        return QCoreApplication.translate("Words", "now")
     if minutes < 60:
-        return QCoreApplication.translate(CONTEXT, "%n min", "", minutes)
+        return QCoreApplication.translate("Words", "%n min", "", minutes)
     hours = minutes // 60
     if hours < 24:
-        return QCoreApplication.translate(CONTEXT, "%n h", "", hours)
-    return QCoreApplication.translate(CONTEXT, "%n d", "", hours // 24)
+        return QCoreApplication.translate("Words", "%n h", "", hours)
+    return QCoreApplication.translate("Words", "%n d", "", hours // 24)
 
 
 def money(amount: Decimal | None) -> str:
@@ -162,4 +162,4 @@ def money(amount: Decimal | None) -> str:
         text = locale.toString(int(amount))
     else:
         text = locale.toString(float(amount), "f", 2)
-    return QCoreApplication.translate(CONTEXT, "%1 ₽").replace("%1", text)
+    return QCoreApplication.translate("Words", "%1 ₽").replace("%1", text)

@@ -239,10 +239,6 @@ class SettingsTableModel(QAbstractTableModel, Generic[T]):
         return None
 
 
-def _t(context: str, text: str) -> str:
-    return QCoreApplication.translate(context, text)
-
-
 # ------------------------------------------------------------------------------------ channels
 
 
@@ -296,7 +292,8 @@ class ChannelTableModel(SettingsTableModel[ChannelDTO]):
         if column is ChannelColumn.SLA:
             if item.sla_minutes is None:
                 return ""
-            return _t("ChannelTableModel", "%1 min").replace("%1", str(item.sla_minutes))
+            minutes = QCoreApplication.translate("ChannelTableModel", "%1 min")
+            return minutes.replace("%1", str(item.sla_minutes))
         return labels.status_text(item.active)
 
     def sort_value(self, item: ChannelDTO, column: Any) -> Any:
@@ -368,7 +365,8 @@ class PipelineTableModel(SettingsTableModel[PipelineDTO]):
     def display(self, item: PipelineDTO, column: Any) -> str:
         if column is PipelineColumn.NAME:
             if item.is_default:
-                return _t("PipelineTableModel", "%1 (default)").replace("%1", item.name)
+                default = QCoreApplication.translate("PipelineTableModel", "%1 (default)")
+                return default.replace("%1", item.name)
             return item.name
         if column is PipelineColumn.DEFAULT:
             return labels.yes_no(item.is_default)
@@ -466,12 +464,12 @@ class UserTableModel(SettingsTableModel[UserAccountDTO]):
         if not user.active:
             return labels.status_text(False)
         if not item.has_password:
-            return _t("UserTableModel", "No password")
+            return QCoreApplication.translate("UserTableModel", "No password")
         return labels.status_text(True)
 
     def tooltip(self, item: UserAccountDTO, column: Any) -> str | None:
         if column is UserColumn.STATUS and item.user.active and not item.has_password:
-            return _t("UserTableModel", "Cannot sign in until a password is set.")
+            return QCoreApplication.translate("UserTableModel", "Cannot sign in until a password is set.")
         return None
 
 
@@ -504,7 +502,7 @@ class RoleTableModel(SettingsTableModel[RoleDTO]):
     def display(self, item: RoleDTO, column: Any) -> str:
         if column is RoleColumn.NAME:
             if item.is_system:
-                return _t("RoleTableModel", "%1 (built-in)").replace("%1", item.name)
+                return QCoreApplication.translate("RoleTableModel", "%1 (built-in)").replace("%1", item.name)
             return item.name
         if column is RoleColumn.CODE:
             return item.code
@@ -658,7 +656,7 @@ class ZoneRuleTableModel(SettingsTableModel[ZoneRuleSpec]):
             return self._names.users.get(item.user_id, f"#{item.user_id}")
         if item.role_id is not None:
             role = self._names.roles.get(item.role_id, f"#{item.role_id}")
-            return _t("ZoneRuleTableModel", "role %1").replace("%1", role)
+            return QCoreApplication.translate("ZoneRuleTableModel", "role %1").replace("%1", role)
         return ""
 
 
