@@ -202,7 +202,6 @@ def test_phones_are_written_the_usual_way() -> None:
 def test_a_lead_opens_its_card_once(
     app_context: AppContext, qtbot: QtBot, tmp_path: Path, known_client: dict[str, int]
 ) -> None:
-    pytest.importorskip("ui.lead_card")
     window = MainWindow(app_context, settings=isolated_settings(tmp_path), use_tray=False)
     qtbot.addWidget(window)
     window.open_lead(known_client["lead"])
