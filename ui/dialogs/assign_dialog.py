@@ -137,7 +137,9 @@ class AssignDialog(ChoiceDialog):
 
     @staticmethod
     def _choice(user: UserDTO) -> Choice:
-        return Choice(user.id, user.full_name, ", ".join(user.role_codes) or user.login, user)
+        from ui.main_window import role_names  # the roles in words, as the status bar says them
+
+        return Choice(user.id, user.full_name, role_names(user.role_codes) or user.login, user)
 
     def accept(self) -> None:
         """Assign to the highlighted user."""
