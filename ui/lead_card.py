@@ -128,6 +128,30 @@ class HistoryColumn(IntEnum):
     CHANGES = 3
 
 
+# The fixed notes intake stores with a new lead's first history entry (app/services/intake.py);
+# the stored text is English, the card shows it in the user's language.
+INTAKE_NOTES = (
+    QT_TRANSLATE_NOOP("HistoryNote", "responsible: the manager who already works with this contact"),
+    QT_TRANSLATE_NOOP("HistoryNote", "responsible: the channel's fixed user"),
+    QT_TRANSLATE_NOOP("HistoryNote", "responsible: the channel's role (no fixed user set)"),
+    QT_TRANSLATE_NOOP("HistoryNote", "responsible: the channel's user"),
+    QT_TRANSLATE_NOOP("HistoryNote", "responsible: the role's shared pool"),
+    QT_TRANSLATE_NOOP("HistoryNote", "responsible: the role's pool (the role has no active members)"),
+    QT_TRANSLATE_NOOP("HistoryNote", "responsible: round-robin over the role"),
+    QT_TRANSLATE_NOOP("HistoryNote", "responsible: the least-loaded member of the role"),
+)
+
+
+def history_note(comment: str) -> str:
+    """A stored history note in the user's language when it is one of the fixed ones."""
+    if comment in INTAKE_NOTES:
+        return QCoreApplication.translate("HistoryNote", comment)
+    if comment.startswith("responsible: zone "):
+        rule = comment.removeprefix("responsible: zone ")
+        return QCoreApplication.translate("HistoryNote", "responsible: zone rule %1").replace("%1", rule)
+    return comment
+
+
 class HistoryTableModel(_RowsTableModel):
     """The lead's history: when, who, what happened, which fields changed from what to what."""
 
@@ -145,7 +169,7 @@ class HistoryTableModel(_RowsTableModel):
             return row.user_name or QCoreApplication.translate("LeadCard", "Inflow")
         if column == HistoryColumn.WHAT:
             what = words.action_name(row.action)
-            return f"{what}: {row.comment}" if row.comment else what
+            return f"{what}: {history_note(row.comment)}" if row.comment else what
         return history_changes(row)
 
     def sort_value(self, row: HistoryItem, column: int) -> Any:

@@ -1074,6 +1074,54 @@
     </message>
 </context>
 <context>
+    <name>HistoryNote</name>
+    <message>
+        <location filename="../../ui/lead_card.py" line="+134"/>
+        <source>responsible: the manager who already works with this contact</source>
+        <translation>ответственный: менеджер, который уже работает с этим контактом</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>responsible: the channel&apos;s fixed user</source>
+        <translation>ответственный: закреплённый пользователь канала</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>responsible: the channel&apos;s role (no fixed user set)</source>
+        <translation>ответственный: роль канала (закреплённый пользователь не задан)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>responsible: the channel&apos;s user</source>
+        <translation>ответственный: пользователь канала</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>responsible: the role&apos;s shared pool</source>
+        <translation>ответственный: общая очередь роли</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>responsible: the role&apos;s pool (the role has no active members)</source>
+        <translation>ответственный: общая очередь роли (в роли нет активных сотрудников)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>responsible: round-robin over the role</source>
+        <translation>ответственный: по очереди среди сотрудников роли</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>responsible: the least-loaded member of the role</source>
+        <translation>ответственный: наименее загруженный сотрудник роли</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>responsible: zone rule %1</source>
+        <translation>ответственный: правило зоны %1</translation>
+    </message>
+</context>
+<context>
     <name>InquiryListModel</name>
     <message>
         <location filename="../../ui/my_sales/inquiry_list_model.py" line="+186"/>
@@ -1289,7 +1337,7 @@
 <context>
     <name>LeadCard</name>
     <message>
-        <location filename="../../ui/lead_card.py" line="+135"/>
+        <location filename="../../ui/lead_card.py" line="+8"/>
         <source>When</source>
         <translation>Когда</translation>
     </message>
