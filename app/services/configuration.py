@@ -582,13 +582,7 @@ def move_rejection_reason(
 ) -> list[RejectionReasonDTO]:
     """Move a reason to ``index`` (0-based) in the catalog order; the whole catalog in its new order."""
     actor.require(Right.CONFIGURE)
-    session = uow.session
-    reason = _get(session, RejectionReason, reason_id, "Rejection reason")
-    ordered = list(
-        session.scalars(select(RejectionReason).order_by(RejectionReason.position, RejectionReason.id))
-    )
-    _place(ordered, reason, index)
-    session.flush()
+    ordered = _move_in_catalog(uow.session, RejectionReason, reason_id, "Rejection reason", index)
     return [_reason_dto(r) for r in ordered]
 
 
@@ -1290,13 +1284,7 @@ def move_progress_status(
 ) -> list[ProgressStatusDTO]:
     """Move a status to ``index`` (0-based); every status in the new order."""
     actor.require(Right.CONFIGURE)
-    session = uow.session
-    status = _get(session, ProgressStatus, status_id, "Status")
-    ordered = list(
-        session.scalars(select(ProgressStatus).order_by(ProgressStatus.position, ProgressStatus.id))
-    )
-    _place(ordered, status, index)
-    session.flush()
+    ordered = _move_in_catalog(uow.session, ProgressStatus, status_id, "Status", index)
     return [_status_dto(s) for s in ordered]
 
 
@@ -1335,6 +1323,15 @@ def _status_dto(status: ProgressStatus) -> ProgressStatusDTO:
 
 _Ordered = RejectionReason | Stage | ProgressStatus
 _T = TypeVar("_T")
+
+
+def _move_in_catalog(session: Session, model: Any, item_id: int, label: str, index: int) -> list[Any]:
+    """Move one row of an ordered catalog (by position, then id) to ``index``; the rows in order."""
+    item = _get(session, model, item_id, label)
+    ordered = list(session.scalars(select(model).order_by(model.position, model.id)))
+    _place(ordered, item, index)
+    session.flush()
+    return ordered
 
 
 def _place(ordered: list[Any], item: _Ordered, index: int) -> None:
