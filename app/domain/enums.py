@@ -119,6 +119,22 @@ class CallResult(StrEnum):
     REJECTED = "rejected"
 
 
+class MessageDirection(StrEnum):
+    """Which way a messenger message went."""
+
+    IN = "in"
+    OUT = "out"
+
+
+class MessageStatus(StrEnum):
+    """Delivery state of a messenger message (inbound ones are simply received)."""
+
+    RECEIVED = "received"
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 class Visibility(StrEnum):
     """Whose leads and clients a role lets a user see (DOMAIN §8)."""
 

@@ -40,6 +40,8 @@ from app.domain.enums import (
     InteractionStatus,
     LeadQuality,
     LeadState,
+    MessageDirection,
+    MessageStatus,
     StageKind,
     Visibility,
 )
@@ -545,6 +547,98 @@ class CallRecord(Base):
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"), index=True)
 
 
+class ConnectorLease(Base):
+    """Which process syncs a channel now (issue: connector service): one holder per channel, a
+    desktop or ``inflow serve``, renewed while it works and taken over once it expires."""
+
+    __tablename__ = "connector_leases"
+
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True)
+    # "host:pid:random" of the holding process.
+    holder: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ConnectorState(Base):
+    """A channel's sync cursor, e.g. the Telegram update offset or an IMAP folder's UIDVALIDITY/UID."""
+
+    __tablename__ = "connector_state"
+
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class IntakeToken(Base):
+    """A web-form token of a request channel; only its SHA-256 is stored (the token is shown once)."""
+
+    __tablename__ = "intake_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Conversation(Base):
+    """A messenger chat of a dialog channel (Dialogs workspace): one per chat and channel."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("channel_id", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    # The messenger's own chat id (Telegram: the numeric chat id as text).
+    chat_id: Mapped[str] = mapped_column(String(100))
+    # The messenger user as stored on leads.messenger_user and contact_points (e.g. "telegram:123").
+    user_key: Mapped[str] = mapped_column(String(200), index=True)
+    display_name: Mapped[str | None] = mapped_column(String(300))
+    username: Mapped[str | None] = mapped_column(String(200))
+    # A phone the user shared (normalized E.164).
+    phone: Mapped[str | None] = mapped_column(String(32))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"), index=True)
+    contact_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_persons.id", ondelete="SET NULL")
+    )
+    # The lead the conversation currently belongs to (the newest one it opened or joined).
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"), index=True)
+    last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # The first inbound message not answered yet; NULL once an operator replied.
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ConversationMessage(Base):
+    """One message of a conversation, inbound or an operator's reply."""
+
+    __tablename__ = "conversation_messages"
+    __table_args__ = (
+        # Idempotency: an inbound message is keyed by its update id, an outbound one by the
+        # messenger's message id once sent (NULL while pending, and NULLs never collide).
+        UniqueConstraint("conversation_id", "direction", "external_id"),
+        _enum_check("direction", MessageDirection),
+        _enum_check("status", MessageStatus),
+        Index("ix_conversation_messages_conversation_id_sent_at", "conversation_id", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
+    direction: Mapped[str] = mapped_column(String(8))
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"), index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    # [{"name": ..., "mime": ..., "size": ..., "file_id": ..., "path": ...}, ...]
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default=MessageStatus.RECEIVED.value)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
 __all__ = [
     "Base",
     "CallDirection",
@@ -553,11 +647,16 @@ __all__ = [
     "Channel",
     "ChannelNumber",
     "Client",
+    "ConnectorLease",
+    "ConnectorState",
     "ContactPerson",
     "ContactPoint",
+    "Conversation",
+    "ConversationMessage",
     "Department",
     "ExcludedContact",
     "Exclusion",
+    "IntakeToken",
     "Interaction",
     "Interest",
     "Lead",
