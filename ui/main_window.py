@@ -1,12 +1,13 @@
 """The main window: workspace navigation, menus with shortcuts, global search, status bar, tray.
 
 Workspaces are built the first time they are shown (My Sales at once), each from its own module;
-a module that is not part of this build shows the plain "not set up" state instead. Mail, Dialogs
-and Reports get their content from their own issues and show that state until then.
+a module that is not part of this build shows a plain "not available" page instead. Mail shows
+its "not set up" page until the Mail issue brings the workspace.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,8 +64,9 @@ WORKSPACES: tuple[Workspace, ...] = (
     Workspace("my_sales", QT_TRANSLATE_NOOP("MainWindow", "My Sales"), "my_sales", "Ctrl+1"),
     Workspace("mail", QT_TRANSLATE_NOOP("MainWindow", "Mail"), "mail", "Ctrl+2"),
     Workspace("dialogs", QT_TRANSLATE_NOOP("MainWindow", "Dialogs"), "dialogs", "Ctrl+3"),
-    Workspace("reports", QT_TRANSLATE_NOOP("MainWindow", "Reports"), "reports", "Ctrl+4"),
-    Workspace("settings", QT_TRANSLATE_NOOP("MainWindow", "Settings"), "settings", "Ctrl+5"),
+    Workspace("requests", QT_TRANSLATE_NOOP("MainWindow", "Requests"), "request", "Ctrl+4"),
+    Workspace("reports", QT_TRANSLATE_NOOP("MainWindow", "Reports"), "reports", "Ctrl+5"),
+    Workspace("settings", QT_TRANSLATE_NOOP("MainWindow", "Settings"), "settings", "Ctrl+6"),
 )
 
 ROLE_NAMES: dict[str, str] = {
@@ -334,30 +336,9 @@ class MainWindow(QMainWindow):
                 "mail",
                 self,
             ),
-            "dialogs": lambda: PlaceholderWorkspace(
-                "dialogs",
-                self.tr("Dialogs are not set up yet"),
-                self.tr(
-                    "Here conversations from messengers (a Telegram bot first) will be read and answered; "
-                    "every new conversation with an unknown person will become a lead in My Sales. "
-                    "Messenger accounts are set up in Settings → Channels; the connection comes with a "
-                    "later version of Inflow."
-                ),
-                "dialogs",
-                self,
-            ),
-            "reports": lambda: PlaceholderWorkspace(
-                "reports",
-                self.tr("Reports are not set up yet"),
-                self.tr(
-                    "Here the built-in reports will be: lead analysis, rejection reasons, the sales funnel, "
-                    "missed calls, response times and the traffic-light control of managers, each with "
-                    "export to XLSX, CSV and PDF. Until then, “inflow export leads” writes every lead "
-                    "to a file."
-                ),
-                "reports",
-                self,
-            ),
+            "dialogs": lambda: self._create_optional("dialogs", "ui.dialogs_workspace", "DialogsWorkspace"),
+            "requests": lambda: self._create_optional("requests", "ui.requests", "RequestsWorkspace"),
+            "reports": lambda: self._create_optional("reports", "ui.reports", "ReportsWorkspace"),
             "settings": self._create_settings,
         }
         return factories[key]()
@@ -373,6 +354,22 @@ class MainWindow(QMainWindow):
         if opened is not None:
             opened.connect(self.open_lead)
         return workspace
+
+    def _create_optional(self, key: str, module_name: str, class_name: str) -> QWidget:
+        """A workspace from its own package, built with (context, parent); its
+        ``open_lead_requested(int)`` signal, when it has one, opens the lead card."""
+        try:
+            module = importlib.import_module(module_name)
+            factory = getattr(module, class_name)
+        except (ImportError, AttributeError) as error:
+            log.info("%s is not part of this build: %s", key, error)
+            workspace = next(w for w in WORKSPACES if w.key == key)
+            return self._missing(key, _tr(workspace.title), workspace.icon)
+        page: QWidget = factory(self.context, self)
+        opened = getattr(page, "open_lead_requested", None)
+        if opened is not None:
+            opened.connect(self.open_lead)
+        return page
 
     def _create_settings(self) -> QWidget:
         try:

@@ -40,7 +40,7 @@ def window(app_context: AppContext, qtbot: QtBot, settings: AppSettings) -> Iter
 
 def test_navigation_lists_every_workspace_with_icons_and_shortcuts(window: MainWindow) -> None:
     titles = [window.workspace_action(w.key).text() for w in WORKSPACES]
-    assert titles == ["My Sales", "Mail", "Dialogs", "Reports", "Settings"]
+    assert titles == ["My Sales", "Mail", "Dialogs", "Requests", "Reports", "Settings"]
     for workspace in WORKSPACES:
         action = window.workspace_action(workspace.key)
         assert action.isVisible(), workspace.key
@@ -59,7 +59,7 @@ def test_navigation_lists_every_workspace_with_icons_and_shortcuts(window: MainW
     assert window.about_action in window.menus["help"].actions()
 
 
-@pytest.mark.parametrize("key", ["mail", "dialogs", "reports"])
+@pytest.mark.parametrize("key", ["mail"])
 def test_unbuilt_workspaces_show_a_plain_not_set_up_state(window: MainWindow, key: str) -> None:
     window.show_workspace(key)
     page = window.stack.currentWidget()
@@ -74,9 +74,10 @@ def test_shortcuts_switch_workspaces(window: MainWindow, qtbot: QtBot) -> None:
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     for digit, key in (
         (Qt.Key.Key_2, "mail"),
-        (Qt.Key.Key_4, "reports"),
+        (Qt.Key.Key_5, "reports"),
         (Qt.Key.Key_3, "dialogs"),
-        (Qt.Key.Key_5, "settings"),
+        (Qt.Key.Key_4, "requests"),
+        (Qt.Key.Key_6, "settings"),
         (Qt.Key.Key_1, "my_sales"),
     ):
         with qtbot.waitSignal(window.workspace_changed, timeout=2000) as blocker:
@@ -97,10 +98,10 @@ def test_settings_are_hidden_from_a_manager(db: Database, qtbot: QtBot, tmp_path
     settings_action = window.workspace_action("settings")
     assert not settings_action.isVisible()
     assert not settings_action.isEnabled()
-    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     window.show_workspace("settings")  # refused programmatically too
     assert window.current_workspace() == "my_sales"
-    for key in ("my_sales", "mail", "dialogs", "reports"):
+    for key in ("my_sales", "mail", "dialogs", "requests", "reports"):
         assert window.workspace_action(key).isVisible()
     window.close()
     context.tasks.wait()
