@@ -1,0 +1,1 @@
+"""Channel connectors: fetching mail and messenger channels into the database (no Qt here)."""
