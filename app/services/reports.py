@@ -153,7 +153,9 @@ class ReportFormat(StrEnum):
     PDF = "pdf"
 
 
-def write_report(result: ReportResult, fmt: ReportFormat, stream: IO[bytes], zone: tzinfo | None = None) -> None:
+def write_report(
+    result: ReportResult, fmt: ReportFormat, stream: IO[bytes], zone: tzinfo | None = None
+) -> None:
     """Write a report (or a drill-down) in a format; JSON follows INTERFACES ("report NAME --format
     json"), CSV/XLSX follow the conventions of app/services/export.py, PDF is an A4 table with the
     title, period and totals."""
