@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# Defined before the rules that list them: make expands prerequisites when it reads a rule.
+TRANSLATIONS := resources/translations
+TS_FILES     := $(TRANSLATIONS)/inflow_ru.ts $(TRANSLATIONS)/inflow_en.ts
+QM_FILES     := $(TS_FILES:.ts=.qm)
+UI_SOURCES    = $(shell find ui -name '*.py' -not -path '*/__pycache__/*' | LC_ALL=C sort)
 
 .PHONY: run test lint typecheck unit bench screenshots translations qm clean
 
@@ -28,10 +33,6 @@ test: lint typecheck
 
 # Translations (resources/README.md): `make translations` refreshes the .ts files from ui/ and
 # builds the .qm files; `make run` only (re)builds a .qm whose .ts changed.
-TRANSLATIONS := resources/translations
-TS_FILES     := $(TRANSLATIONS)/inflow_ru.ts $(TRANSLATIONS)/inflow_en.ts
-QM_FILES     := $(TS_FILES:.ts=.qm)
-UI_SOURCES    = $(shell find ui -name '*.py' -not -path '*/__pycache__/*' | LC_ALL=C sort)
 
 translations: $(STAMP)
 	$(VENV)/bin/pyside6-lupdate -silent -locations relative $(UI_SOURCES) -ts $(TRANSLATIONS)/inflow_ru.ts
