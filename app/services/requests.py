@@ -138,11 +138,7 @@ def _text_condition(session: Session, text: str) -> ColumnElement[bool]:
     variants = dict.fromkeys((text, text.lower(), text.upper(), text.capitalize()))
     columns = (Lead.contact_name, Lead.raw_contact, Lead.subject, Lead.message)
     return or_(
-        *(
-            column.ilike(f"%{_escape(variant)}%", escape="\\")
-            for column in columns
-            for variant in variants
-        )
+        *(column.ilike(f"%{_escape(variant)}%", escape="\\") for column in columns for variant in variants)
     )
 
 
@@ -330,4 +326,3 @@ def request_sources(session: Session, actor: Actor, limit: int = 200) -> list[st
         .limit(limit)
     )
     return [source for source in rows if source]
-

@@ -46,12 +46,15 @@ def desk(db: Database) -> Desk:
         return Desk(site, office, chat, m1.id, m2.id)
 
 
-def read(db: Database, actor: Actor, flt: RequestFilter = RequestFilter(), **kw: object) -> list[svc.RequestRow]:
+ANY = RequestFilter()
+
+
+def read(db: Database, actor: Actor, flt: RequestFilter = ANY, **kw: object) -> list[svc.RequestRow]:
     with db.session() as session:
         return svc.requests(session, actor, flt, **kw)  # type: ignore[arg-type]
 
 
-def count(db: Database, actor: Actor, flt: RequestFilter = RequestFilter()) -> int:
+def count(db: Database, actor: Actor, flt: RequestFilter = ANY) -> int:
     with db.session() as session:
         return svc.count_requests(session, actor, flt)
 
