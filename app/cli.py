@@ -525,10 +525,8 @@ def _channel_names(session: Any) -> tuple[dict[int, str], dict[int, str]]:
 
 
 def _channel_json(channel: ChannelDTO, names: tuple[dict[int, str], dict[int, str]]) -> dict[str, Any]:
-    from app.services.admin import WEB_FORM_TOKEN_KEY
-
     users, roles = names
-    settings = {k: v for k, v in channel.settings.items() if k != WEB_FORM_TOKEN_KEY}
+    settings = dict(channel.settings)
     return {
         "id": channel.id,
         "name": channel.name,
@@ -543,7 +541,7 @@ def _channel_json(channel: ChannelDTO, names: tuple[dict[int, str], dict[int, st
         "counts_in_stats": channel.counts_in_stats,
         "internal_pattern": channel.internal_pattern,
         "own_numbers": list(channel.own_numbers),
-        "web_form": WEB_FORM_TOKEN_KEY in channel.settings,
+        "web_form": channel.web_form,
         "settings": settings,
         "active": channel.active,
     }

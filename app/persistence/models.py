@@ -24,9 +24,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    column,
+    exists,
+    table,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 
 from app.domain.enums import (
     CallDirection,
@@ -148,6 +151,10 @@ class UserWorkload(Base):
     open_leads: Mapped[int] = mapped_column(Integer, default=0)
 
 
+# intake_tokens as a lightweight table for Channel.web_form (IntakeToken is defined further down).
+_TOKENS = table("intake_tokens", column("channel_id"), column("revoked_at"))
+
+
 class Channel(Base):
     """A concrete source of leads: a SIP line, a mailbox, a messenger account, a request source."""
 
@@ -182,6 +189,11 @@ class Channel(Base):
     )
     zone_rules: Mapped[list[ZoneRule]] = relationship(
         cascade="all, delete-orphan", order_by="ZoneRule.position"
+    )
+    # Whether the web form is accepted: an unrevoked intake token exists (tokens live in
+    # intake_tokens, several per channel; loaded with the channel in the same SELECT).
+    web_form: Mapped[bool] = column_property(
+        exists().where(_TOKENS.c.channel_id == id, _TOKENS.c.revoked_at.is_(None))
     )
 
 

@@ -5,10 +5,10 @@ needs the ``configure`` right (the CLI acts as :meth:`Actor.system`, which has e
 Bad input is refused with a :class:`ValidationError` whose message is one readable sentence.
 
 Channel connection settings are stored in ``Channel.settings`` (JSON) under the keys listed in
-:data:`EMAIL_KEYS` / :data:`DIALOG_KEYS` / :data:`WEB_FORM_TOKEN_KEY`. Secrets are never stored:
-an e-mail channel remembers the *name* of the environment variable holding its password, a dialog
-channel the name of the variable holding its bot token, and a web-form channel only the SHA-256
-of its intake token.
+:data:`EMAIL_KEYS` / :data:`DIALOG_KEYS`. Secrets are never stored: an e-mail channel remembers the
+*name* of the environment variable holding its password, a dialog channel the name of the variable
+holding its bot token, and a web-form channel's intake tokens are kept in ``intake_tokens`` only as
+their SHA-256 (:func:`issue_intake_token`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from sqlalchemy.orm import Session, selectinload
 from app.domain.contacts import normalize_email, normalize_phone
 from app.domain.enums import ChannelKind, DistributionRule, SystemRole
 from app.domain.errors import NotFound, ValidationError
-from app.persistence.models import Channel, ChannelNumber, Department, Role, User, user_roles
+from app.persistence.models import Channel, ChannelNumber, Department, IntakeToken, Role, User, user_roles
+from app.persistence.types import utcnow
 from app.persistence.uow import UnitOfWork
 from app.services.auth import hash_password
 from app.services.dto import ChannelDTO, UserDTO
@@ -52,6 +53,7 @@ EMAIL_KEYS = (IMAP_HOST, IMAP_PORT, SMTP_HOST, SMTP_PORT, SECURITY, MAIL_LOGIN, 
 TELEGRAM_TOKEN_ENV = "telegram_token_env"
 API_URL = "api_url"
 DIALOG_KEYS = (TELEGRAM_TOKEN_ENV, API_URL)
+# Where revision 0007 found web-form token digests before they moved to intake_tokens.
 WEB_FORM_TOKEN_KEY = "token_sha256"
 
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
@@ -296,9 +298,6 @@ def create_channel(uow: UnitOfWork, actor: Actor, spec: ChannelSpec) -> CreatedC
         settings = _email_settings(spec.email or EmailSettings())
     elif kind is ChannelKind.DIALOG:
         settings = _dialog_settings(spec.dialog or DialogSettings())
-    elif kind is ChannelKind.REQUEST and spec.web_form:
-        token = secrets.token_urlsafe(32)
-        settings = {WEB_FORM_TOKEN_KEY: token_digest(token)}
 
     channel = Channel(
         name=name,
@@ -322,12 +321,34 @@ def create_channel(uow: UnitOfWork, actor: Actor, spec: ChannelSpec) -> CreatedC
             session.flush()
     except IntegrityError as error:
         raise ValidationError(f"A channel named '{name}' was created meanwhile.") from error
+    if kind is ChannelKind.REQUEST and spec.web_form:
+        token = issue_intake_token(session, channel.id)
     return CreatedChannel(ChannelDTO.of(channel), token)
 
 
 def token_digest(token: str) -> str:
     """The SHA-256 (hex) under which a web-form intake token is stored."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_intake_token(session: Session, channel_id: int, label: str | None = None) -> str:
+    """Store a new web-form intake token of a channel (its digest only); the token, returned once."""
+    token = secrets.token_urlsafe(32)
+    session.add(IntakeToken(channel_id=channel_id, token_hash=token_digest(token), label=label))
+    session.flush()
+    return token
+
+
+def revoke_intake_tokens(session: Session, channel_id: int) -> int:
+    """Revoke every active intake token of a channel; how many were revoked."""
+    tokens = session.scalars(
+        select(IntakeToken).where(IntakeToken.channel_id == channel_id, IntakeToken.revoked_at.is_(None))
+    ).all()
+    now = utcnow()
+    for row in tokens:
+        row.revoked_at = now
+    session.flush()
+    return len(tokens)
 
 
 def list_channels(session: Session) -> list[ChannelDTO]:

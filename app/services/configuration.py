@@ -12,7 +12,6 @@ entry points apply the same rules. Secrets are never stored here: see :mod:`app.
 from __future__ import annotations
 
 import re
-import secrets as _random
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -58,7 +57,6 @@ from app.services.admin import (
     SMTP_HOST,
     SMTP_PORT,
     TELEGRAM_TOKEN_ENV,
-    WEB_FORM_TOKEN_KEY,
     ChannelSpec,
     CreatedChannel,
     DialogSettings,
@@ -263,8 +261,8 @@ def dialog_settings_of(channel: ChannelDTO) -> DialogSettings:
 
 
 def has_web_form_token(channel: ChannelDTO) -> bool:
-    """Whether a request channel accepts the web form (an intake token exists)."""
-    return bool(channel.settings.get(WEB_FORM_TOKEN_KEY))
+    """Whether a request channel accepts the web form (an unrevoked intake token exists)."""
+    return channel.web_form
 
 
 # -------------------------------------------------------------------------------------- channels
@@ -389,10 +387,9 @@ def reset_web_form_token(uow: UnitOfWork, actor: Actor, channel_id: int) -> str:
     channel = _channel(uow.session, channel_id)
     if channel.kind != ChannelKind.REQUEST.value:
         raise ValidationError("A web-form token applies to request channels only.")
-    token = _random.token_urlsafe(32)
-    channel.settings = {**(channel.settings or {}), WEB_FORM_TOKEN_KEY: admin.token_digest(token)}
-    uow.session.flush()
-    return token
+    # The old tokens are revoked (kept for the record), the new one is stored as its digest only.
+    admin.revoke_intake_tokens(uow.session, channel_id)
+    return admin.issue_intake_token(uow.session, channel_id)
 
 
 def _channel(session: Session, channel_id: int) -> Channel:

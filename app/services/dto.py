@@ -102,6 +102,8 @@ class ChannelDTO:
     own_numbers: tuple[str, ...]
     settings: dict[str, object] = field(hash=False, compare=False)
     active: bool = True
+    # The web form is accepted (the channel has an unrevoked intake token).
+    web_form: bool = False
 
     @classmethod
     def of(cls, channel: Channel) -> ChannelDTO:
@@ -122,6 +124,7 @@ class ChannelDTO:
             own_numbers=tuple(n.number for n in channel.own_numbers),
             settings=dict(channel.settings or {}),
             active=channel.active,
+            web_form=bool(channel.web_form),
         )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.cli import main
 from app.domain.errors import PermissionDenied
-from app.persistence.models import Channel, ChannelNumber, Exclusion, Lead, User
+from app.persistence.models import Channel, ChannelNumber, Exclusion, IntakeToken, Lead, User
 from app.persistence.uow import open_database
 from app.services.auth import authenticate, hash_password, verify_password
 
@@ -285,7 +285,9 @@ def test_channel_add_every_kind_and_list_json(
         with db.session() as session:
             site = session.scalars(select(Channel).where(Channel.name == "Сайт")).one()
             # Only the digest of the token is stored, never the token.
-            assert site.settings == {"token_sha256": hashlib.sha256(token.encode()).hexdigest()}
+            assert site.settings == {}
+            stored = session.scalars(select(IntakeToken.token_hash).where(IntakeToken.channel_id == site.id))
+            assert list(stored) == [hashlib.sha256(token.encode()).hexdigest()]
             assert session.scalar(select(func.count()).select_from(ChannelNumber)) == 2
     finally:
         db.dispose()

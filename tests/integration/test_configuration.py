@@ -13,13 +13,23 @@ from sqlalchemy import select
 
 from app.domain.enums import ChannelKind, DistributionRule, ExclusionKind, StageKind, Visibility
 from app.domain.errors import NotFound, PermissionDenied, ValidationError
-from app.persistence.models import Channel, Exclusion, Pipeline, RejectionReason, Stage, User, ZoneRule
+from app.persistence.models import (
+    Channel,
+    Exclusion,
+    IntakeToken,
+    Pipeline,
+    RejectionReason,
+    Stage,
+    User,
+    ZoneRule,
+)
 from app.persistence.uow import Database
 from app.services import configuration as conf
 from app.services import secrets
 from app.services.admin import DialogSettings, EmailSettings, token_digest
 from app.services.auth import authenticate
 from app.services.configuration import ChannelChanges, InvalidField, ZoneRuleSpec
+from app.services.dto import ChannelDTO
 from app.services.intake import IntakeOutcome
 from app.services.permissions import Actor, Right
 from tests.conftest import MemoryKeyring
@@ -134,10 +144,20 @@ def test_request_channel_with_web_form_token_and_reset(db: Database, admin: Acto
     )
     assert created.token
     assert conf.has_web_form_token(created.channel)
-    assert created.channel.settings["token_sha256"] == token_digest(created.token)
+    assert "token_sha256" not in created.channel.settings
     token = run(db, conf.reset_web_form_token, admin, created.channel.id)
     with db.session() as session:
-        assert session.get_one(Channel, created.channel.id).settings["token_sha256"] == token_digest(token)
+        rows = session.execute(
+            select(IntakeToken.token_hash, IntakeToken.revoked_at.is_(None))
+            .where(IntakeToken.channel_id == created.channel.id)
+            .order_by(IntakeToken.id)
+        ).all()
+        # The first token is revoked (kept for the record); only the new one works.
+        assert [tuple(row) for row in rows] == [
+            (token_digest(created.token), False),
+            (token_digest(token), True),
+        ]
+        assert conf.has_web_form_token(ChannelDTO.of(session.get_one(Channel, created.channel.id)))
     assert token != created.token
 
 

@@ -614,6 +614,7 @@ def test_custom_role_department_password_and_status(workspace: SettingsWorkspace
 
 
 def test_a_web_form_token_is_shown_once(workspace: SettingsWorkspace, qtbot: QtBot) -> None:
+    from app.persistence.models import IntakeToken
     from app.services.admin import token_digest
 
     context = workspace.context
@@ -629,6 +630,9 @@ def test_a_web_form_token_is_shown_once(workspace: SettingsWorkspace, qtbot: QtB
     qtbot.waitUntil(lambda: "shown only now" in workspace.last_message, timeout=TIMEOUT)
     token = workspace.last_message.rsplit("\n", 1)[-1]
     channel = stored_channel(context, "Форма на сайте")
-    assert channel.settings == {"token_sha256": token_digest(token)}
+    assert channel.settings == {}
+    with context.db.session() as session:
+        stored = session.scalars(select(IntakeToken.token_hash).where(IntakeToken.channel_id == channel.id))
+        assert list(stored) == [token_digest(token)]
     assert isinstance(workspace.message_box, QMessageBox)
     workspace.message_box.close()

@@ -109,6 +109,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_conversation_messages_lead_id'), ['lead_id'], unique=False)
 
     # ### end Alembic commands ###
+    _move_web_form_tokens()
     if op.get_bind().dialect.name == "postgresql":
         for table in WATCHED:
             op.execute(
@@ -117,7 +118,55 @@ def upgrade() -> None:
             )
 
 
+# The web-form token digest that channels kept in settings before intake_tokens existed.
+WEB_FORM_TOKEN_KEY = "token_sha256"
+
+
+def _move_web_form_tokens() -> None:
+    """Each channel's settings["token_sha256"] becomes an intake_tokens row; the key is dropped."""
+    bind = op.get_bind()
+    channels = sa.table(
+        "channels", sa.column("id", sa.Integer()), sa.column("settings", sa.JSON()),
+        sa.column("created_at", app.persistence.types.UTCDateTime(timezone=True)),
+    )
+    tokens = sa.table(
+        "intake_tokens", sa.column("channel_id", sa.Integer()), sa.column("token_hash", sa.String()),
+        sa.column("label", sa.String()),
+        sa.column("created_at", app.persistence.types.UTCDateTime(timezone=True)),
+    )
+    for channel_id, settings, created_at in bind.execute(
+        sa.select(channels.c.id, channels.c.settings, channels.c.created_at)
+    ).all():
+        if not isinstance(settings, dict) or WEB_FORM_TOKEN_KEY not in settings:
+            continue
+        digest = settings.pop(WEB_FORM_TOKEN_KEY)
+        if isinstance(digest, str) and digest:
+            bind.execute(
+                tokens.insert().values(
+                    channel_id=channel_id, token_hash=digest, label="web form", created_at=created_at
+                )
+            )
+        bind.execute(channels.update().where(channels.c.id == channel_id).values(settings=settings))
+
+
+def _restore_web_form_tokens() -> None:
+    """Downgrade: the newest unrevoked token of each channel goes back into its settings."""
+    bind = op.get_bind()
+    channels = sa.table("channels", sa.column("id", sa.Integer()), sa.column("settings", sa.JSON()))
+    rows = bind.execute(
+        sa.text(
+            "SELECT channel_id, token_hash FROM intake_tokens WHERE revoked_at IS NULL ORDER BY id"
+        )
+    ).all()
+    newest = {channel_id: digest for channel_id, digest in rows}
+    for channel_id, digest in newest.items():
+        settings = bind.execute(sa.select(channels.c.settings).where(channels.c.id == channel_id)).scalar()
+        updated = {**(settings if isinstance(settings, dict) else {}), WEB_FORM_TOKEN_KEY: digest}
+        bind.execute(channels.update().where(channels.c.id == channel_id).values(settings=updated))
+
+
 def downgrade() -> None:
+    _restore_web_form_tokens()
     if op.get_bind().dialect.name == "postgresql":
         for table in WATCHED:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_notify_change ON {table}")
