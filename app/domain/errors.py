@@ -37,3 +37,7 @@ class ConcurrentModification(InflowError):
 
 class DatabaseUnavailable(InflowError):
     """The database cannot be reached right now."""
+
+
+class ReportCancelled(InflowError):
+    """A report was stopped by the person who started it (the Reports workspace's Cancel)."""

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, tzinfo
+from datetime import date, timedelta, tzinfo
 from enum import StrEnum
 from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
 from app.domain.enums import ChannelKind, LeadQuality
+from app.domain.errors import ReportCancelled, ValidationError
 from app.services.permissions import Actor
+from app.services.report_scope import NO_SOURCE, resolve_scope
 
 
 class ReportName(StrEnum):
@@ -100,6 +102,11 @@ class ReportResult:
     columns: tuple[ReportColumn, ...]
     rows: tuple[Mapping[str, Any], ...]
     totals: Mapping[str, Any] = field(default_factory=dict)
+    # Chart-friendly figures where a picture says more (e.g. leads: {"kinds": {kind: {state: n}}});
+    # empty for drill-downs.
+    chart: Mapping[str, Any] = field(default_factory=dict)
+    # The drill-down was cut at ``limit`` rows (there are more).
+    truncated: bool = False
 
 
 CancelCheck = Callable[[], bool]
@@ -108,7 +115,21 @@ CancelCheck = Callable[[], bool]
 
 def period_for_preset(preset: PeriodPreset, today: date) -> tuple[date, date]:
     """Inclusive local dates of a preset relative to ``today`` (week = Monday..today, etc.)."""
-    raise NotImplementedError
+    preset = PeriodPreset(preset)
+    if preset is PeriodPreset.TODAY:
+        return today, today
+    if preset is PeriodPreset.YESTERDAY:
+        yesterday = today - timedelta(days=1)
+        return yesterday, yesterday
+    if preset is PeriodPreset.WEEK:
+        return today - timedelta(days=today.weekday()), today
+    if preset is PeriodPreset.MONTH:
+        return today.replace(day=1), today
+    if preset is PeriodPreset.QUARTER:
+        return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today
+    if preset is PeriodPreset.YEAR:
+        return date(today.year, 1, 1), today
+    raise ValidationError("A custom period has no preset dates: give the first and the last day.")
 
 
 def run_report(
@@ -120,7 +141,13 @@ def run_report(
     cancelled: CancelCheck | None = None,
 ) -> ReportResult:
     """Run one report over the leads (interests, calls) the actor may see."""
-    raise NotImplementedError
+    from app.services import report_queries
+
+    scope = resolve_scope(session, actor, filters, cancelled)
+    scope.check()
+    result = report_queries.REPORTS[ReportName(name)](scope, filters)
+    scope.check()
+    return result
 
 
 def drill_down(
@@ -134,13 +161,18 @@ def drill_down(
 ) -> ReportResult:
     """The rows behind one figure of a report (a row's ``drill`` value, optionally with a
     ``"column"`` key naming the clicked column)."""
-    raise NotImplementedError
+    from app.services import report_queries
+
+    scope = resolve_scope(session, actor, filters)
+    return report_queries.DRILLS[ReportName(name)](scope, filters, dict(drill), limit)
 
 
 def lead_trend(session: Session, actor: Actor, filters: ReportFilters) -> tuple[tuple[date, int], ...]:
     """Leads received per local day of the period (every day present, zeros included): the trend
     line of the Reports workspace."""
-    raise NotImplementedError
+    from app.services import report_queries
+
+    return report_queries.lead_trend(resolve_scope(session, actor, filters))
 
 
 class ReportFormat(StrEnum):
@@ -159,4 +191,25 @@ def write_report(
     """Write a report (or a drill-down) in a format; JSON follows INTERFACES ("report NAME --format
     json"), CSV/XLSX follow the conventions of app/services/export.py, PDF is an A4 table with the
     title, period and totals."""
-    raise NotImplementedError
+    from app.services import report_output
+
+    report_output.write(result, ReportFormat(fmt), stream, zone)
+
+
+__all__ = [
+    "NO_SOURCE",
+    "CancelCheck",
+    "ColumnType",
+    "PeriodPreset",
+    "ReportCancelled",
+    "ReportColumn",
+    "ReportFilters",
+    "ReportFormat",
+    "ReportName",
+    "ReportResult",
+    "drill_down",
+    "lead_trend",
+    "period_for_preset",
+    "run_report",
+    "write_report",
+]
