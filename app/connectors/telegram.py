@@ -111,12 +111,18 @@ class TelegramClient:
     """The Telegram Bot API over HTTPS (aiohttp); one instance per channel, used on one event loop."""
 
     def __init__(
-        self, token: str, api_url: str = DEFAULT_TELEGRAM_API_URL, *, max_retry_wait: float = MAX_RETRY_WAIT
-    ):
+        self,
+        token: str,
+        api_url: str = DEFAULT_TELEGRAM_API_URL,
+        *,
+        max_retry_wait: float = MAX_RETRY_WAIT,
+        request_timeout: float = REQUEST_TIMEOUT,
+    ) -> None:
         self._token = token
         self._base = api_url.rstrip("/")
         self._host = urlsplit(self._base).netloc or self._base
         self._max_retry_wait = max_retry_wait
+        self._request_timeout = request_timeout
         self._session: aiohttp.ClientSession | None = None
 
     def __repr__(self) -> str:
@@ -124,7 +130,7 @@ class TelegramClient:
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT))
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self._request_timeout))
         return self._session
 
     async def aclose(self) -> None:
@@ -171,7 +177,7 @@ class TelegramClient:
 
         def form() -> dict[str, Any]:
             # A FormData is consumed by sending: built afresh for each attempt.
-            data = aiohttp.FormData()
+            data = aiohttp.FormData(quote_fields=False)
             data.add_field("chat_id", chat_id)
             if caption:
                 data.add_field("caption", caption)
@@ -203,9 +209,10 @@ class TelegramClient:
         return target
 
     async def _call(
-        self, method: str, request: Callable[[], dict[str, Any]], *, timeout: float = REQUEST_TIMEOUT
+        self, method: str, request: Callable[[], dict[str, Any]], *, timeout: float | None = None
     ) -> Any:
         """One Bot API method; waits out a short 429, turns every failure into one sentence."""
+        timeout = self._request_timeout if timeout is None else timeout
         url = f"{self._base}/bot{self._token}/{method}"
         for attempt in range(ATTEMPTS):
             try:
