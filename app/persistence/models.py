@@ -12,12 +12,14 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -389,6 +391,10 @@ class Interaction(Base):
     planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The letter this interaction is (a letter on a lead's timeline) or has attached (a task).
+    letter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mail_letters.id", ondelete="SET NULL", use_alter=True), index=True
+    )
 
 
 class Exclusion(Base):
@@ -657,6 +663,86 @@ class ConversationMessage(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
+class MailFolder(Base):
+    """An IMAP folder of a mailbox channel that letters were synced from or sent into."""
+
+    __tablename__ = "mail_folders"
+    __table_args__ = (UniqueConstraint("channel_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    # The folder's name as the server spells it (decoded from modified UTF-7 by imapclient).
+    name: Mapped[str] = mapped_column(String(500))
+    # "inbox", "sent" or NULL: which folder a reply's copy goes to and the tree shows first.
+    role: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MailLetter(Base):
+    """One letter of a mailbox folder, decoded for the Mail workspace (issue: the Mail workspace)."""
+
+    __tablename__ = "mail_letters"
+    __table_args__ = (
+        # Idempotency of sync: the same letter (Message-ID, else a hash of its bytes) once per folder.
+        UniqueConstraint("folder_id", "external_id"),
+        CheckConstraint("direction IN ('in', 'out')", name="direction_valid"),
+        Index("ix_mail_letters_folder_id_received_at", "folder_id", "received_at"),
+        Index("ix_mail_letters_folder_id_thread_key", "folder_id", "thread_key"),
+        Index("ix_mail_letters_folder_id_seen", "folder_id", "seen"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), index=True)
+    folder_id: Mapped[int] = mapped_column(ForeignKey("mail_folders.id", ondelete="CASCADE"))
+    # The IMAP UID under uidvalidity; NULL for a sent copy the server gave no UID for.
+    uid: Mapped[int | None] = mapped_column(BigInteger)
+    uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
+    external_id: Mapped[str] = mapped_column(String(500))
+    message_id: Mapped[str | None] = mapped_column(String(500), index=True)
+    in_reply_to: Mapped[str | None] = mapped_column(String(500))
+    # The References chain, oldest first (message ids with angle brackets).
+    reference_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The thread's root message id: letters with the same key are one thread in the list.
+    thread_key: Mapped[str] = mapped_column(String(500))
+    direction: Mapped[str] = mapped_column(String(8), default="in")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    from_name: Mapped[str | None] = mapped_column(String(300))
+    from_address: Mapped[str | None] = mapped_column(String(254), index=True)
+    # [[name, address], ...]
+    to_addresses: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    cc_addresses: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    reply_to: Mapped[str | None] = mapped_column(String(254))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    snippet: Mapped[str] = mapped_column(String(300), default="")
+    text_body: Mapped[str | None] = mapped_column(Text)
+    html_body: Mapped[str | None] = mapped_column(Text)
+    # [{"index": n, "name": ..., "mime": ..., "size": ..., "inline": bool, "content_id": ...}, ...]
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    seen: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "auto_reply", "bounce" or NULL: detected by headers, such letters never make leads.
+    auto_kind: Mapped[str | None] = mapped_column(String(16))
+    # What intake did: lead, repeat, thread, existing, excluded, auto, not_lead_source, outgoing.
+    intake: Mapped[str | None] = mapped_column(String(32))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"), index=True)
+    # What could not be decoded cleanly (a sentence per problem), for the log and the reading pane.
+    problems: Mapped[list[str]] = mapped_column(JSON, default=list)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MailLetterSource(Base):
+    """The raw RFC 5322 bytes of a letter, apart from the list columns: attachments are cut from it."""
+
+    __tablename__ = "mail_letter_sources"
+
+    letter_id: Mapped[int] = mapped_column(
+        ForeignKey("mail_letters.id", ondelete="CASCADE"), primary_key=True
+    )
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 __all__ = [
     "Base",
     "CallDirection",
@@ -679,6 +765,9 @@ __all__ = [
     "Interest",
     "Lead",
     "LeadHistory",
+    "MailFolder",
+    "MailLetter",
+    "MailLetterSource",
     "Pipeline",
     "Process",
     "ProgressStatus",

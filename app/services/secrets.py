@@ -8,21 +8,34 @@ A keyring that is not secure is refused rather than used: keyring's ``fail`` bac
 machine without a Secret Service), its ``null`` backend, and every ``keyrings.alt`` backend (a
 plaintext or home-made encrypted file; the encrypted one would even prompt on a terminal).
 
-Entries are stored under the service :data:`SERVICE` with the user name ``<kind>:<channel id>``.
+Entries are stored under the service :data:`SERVICE` with the user name
+``<kind>:<installation id>:<channel id>``: channel ids start at 1 in every database, so two
+databases on one computer (a test copy, two companies) must not share an entry. The installation
+id is a random value kept in the database's settings table (:func:`installation_id`). Entries
+written before that (``<kind>:<channel id>``) are still read as a fallback when no installation id
+is given or the new entry is missing.
 """
 
 from __future__ import annotations
 
 import os
+import uuid
 from enum import StrEnum
 
 import keyring
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError, PasswordDeleteError
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from app.domain.errors import InflowError, ValidationError
+from app.persistence.models import Setting
 
 SERVICE = "inflow-channel"
+# The settings key of the database's identity that keyring entries are keyed by.
+INSTALLATION_ID = "installation_id"
 
 NO_SECURE_KEYRING = (
     "No secure keyring on this computer, so the secret was not saved: unlock or install the system "
@@ -45,8 +58,27 @@ class KeyringUnavailable(InflowError):
     """There is no secure keyring, or it refused to answer; the message says what to do."""
 
 
-def _username(kind: SecretKind | str, channel_id: int) -> str:
+def _username(kind: SecretKind | str, channel_id: int, installation: str | None = None) -> str:
+    if installation:
+        return f"{SecretKind(kind).value}:{installation}:{int(channel_id)}"
     return f"{SecretKind(kind).value}:{int(channel_id)}"
+
+
+def installation_id(session: Session) -> str:
+    """This database's stable identity (a random id stored in settings on first use).
+
+    Creating it writes to the settings table inside the caller's transaction; an insert that
+    loses a race to another process keeps the other's value.
+    """
+    found = session.scalar(select(Setting.value).where(Setting.key == INSTALLATION_ID))
+    if found:
+        return found
+    new = uuid.uuid4().hex
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(Setting).values(key=INSTALLATION_ID, value=new).on_conflict_do_nothing())
+    found = session.scalar(select(Setting.value).where(Setting.key == INSTALLATION_ID))
+    return found or new
 
 
 def _backends(backend: KeyringBackend) -> list[KeyringBackend]:
@@ -77,49 +109,67 @@ def require_secure_keyring() -> None:
         raise KeyringUnavailable(problem)
 
 
-def set_secret(kind: SecretKind | str, channel_id: int, value: str) -> None:
-    """Store a channel's secret in the keyring (refused without a secure keyring)."""
+def set_secret(
+    kind: SecretKind | str, channel_id: int, value: str, *, installation: str | None = None
+) -> None:
+    """Store a channel's secret in the keyring (refused without a secure keyring); pass the
+    database's :func:`installation_id` so that another database's channel of the same id
+    does not share it."""
     if not value:
         raise ValidationError("An empty secret cannot be stored; leave the field empty to keep the old one.")
     require_secure_keyring()
     try:
-        keyring.set_password(SERVICE, _username(kind, channel_id), value)
+        keyring.set_password(SERVICE, _username(kind, channel_id, installation), value)
     except KeyringError as error:
         raise KeyringUnavailable(f"The keyring refused to store the secret ({error}).") from error
 
 
-def get_secret(kind: SecretKind | str, channel_id: int) -> str | None:
-    """A channel's secret from the keyring, or None when there is none (or no keyring)."""
+def get_secret(kind: SecretKind | str, channel_id: int, *, installation: str | None = None) -> str | None:
+    """A channel's secret from the keyring (the installation's entry, else the old unkeyed one),
+    or None when there is none (or no keyring)."""
     if secure_keyring_problem() is not None:
         return None
-    try:
-        value = keyring.get_password(SERVICE, _username(kind, channel_id))
-    except KeyringError:
-        return None
-    return value if isinstance(value, str) else None
+    names = [_username(kind, channel_id, installation)]
+    if installation:
+        names.append(_username(kind, channel_id))
+    for name in names:
+        try:
+            value = keyring.get_password(SERVICE, name)
+        except KeyringError:
+            return None
+        if isinstance(value, str):
+            return value
+    return None
 
 
-def has_secret(kind: SecretKind | str, channel_id: int) -> bool:
+def has_secret(kind: SecretKind | str, channel_id: int, *, installation: str | None = None) -> bool:
     """Whether the keyring holds a secret for the channel."""
-    return get_secret(kind, channel_id) is not None
+    return get_secret(kind, channel_id, installation=installation) is not None
 
 
-def delete_secret(kind: SecretKind | str, channel_id: int) -> None:
-    """Forget a channel's secret (nothing happens when there is none)."""
+def delete_secret(kind: SecretKind | str, channel_id: int, *, installation: str | None = None) -> None:
+    """Forget a channel's secret, the installation's entry and the old unkeyed one (nothing happens
+    when there is none)."""
     if secure_keyring_problem() is not None:
         return
-    try:
-        keyring.delete_password(SERVICE, _username(kind, channel_id))
-    except PasswordDeleteError:
-        pass
-    except KeyringError as error:
-        raise KeyringUnavailable(f"The keyring refused to delete the secret ({error}).") from error
+    names = [_username(kind, channel_id, installation)]
+    if installation:
+        names.append(_username(kind, channel_id))
+    for name in names:
+        try:
+            keyring.delete_password(SERVICE, name)
+        except PasswordDeleteError:
+            pass
+        except KeyringError as error:
+            raise KeyringUnavailable(f"The keyring refused to delete the secret ({error}).") from error
 
 
-def channel_secret(kind: SecretKind | str, channel_id: int, env_name: str | None = None) -> str | None:
+def channel_secret(
+    kind: SecretKind | str, channel_id: int, env_name: str | None = None, *, installation: str | None = None
+) -> str | None:
     """The secret a running channel uses: the named environment variable when set, else the keyring."""
     if env_name:
         value = os.environ.get(env_name)
         if value:
             return value
-    return get_secret(kind, channel_id)
+    return get_secret(kind, channel_id, installation=installation)

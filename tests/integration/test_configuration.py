@@ -23,7 +23,7 @@ from app.persistence.models import (
     User,
     ZoneRule,
 )
-from app.persistence.uow import Database
+from app.persistence.uow import Database, open_database
 from app.services import configuration as conf
 from app.services import secrets
 from app.services.admin import DialogSettings, EmailSettings, token_digest
@@ -905,6 +905,34 @@ def test_secret_goes_to_the_keyring_never_to_the_database(
     assert "очень-секретно" not in stored
     secrets.delete_secret("mail-password", channel.id)
     assert not secrets.has_secret("mail-password", channel.id)
+
+
+def test_secrets_are_keyed_by_the_database_and_old_entries_still_read(
+    db: Database, empty_db_url: str, memory_keyring: MemoryKeyring
+) -> None:
+    with db.uow() as uow:
+        first = secrets.installation_id(uow.session)
+    with db.uow() as uow:
+        assert secrets.installation_id(uow.session) == first  # stable once stored
+    other = open_database(empty_db_url)
+    try:
+        with other.uow() as uow:
+            second = secrets.installation_id(uow.session)
+    finally:
+        other.dispose()
+    assert second != first
+
+    secrets.set_secret("mail-password", 1, "первая база", installation=first)
+    secrets.set_secret("mail-password", 1, "вторая база", installation=second)
+    assert secrets.channel_secret("mail-password", 1, installation=first) == "первая база"
+    assert secrets.channel_secret("mail-password", 1, installation=second) == "вторая база"
+
+    # An entry saved before the keying (``mail-password:1``) is still found.
+    memory_keyring.passwords.clear()
+    memory_keyring.passwords[(secrets.SERVICE, "mail-password:1")] = "старая запись"
+    assert secrets.get_secret("mail-password", 1, installation=first) == "старая запись"
+    secrets.delete_secret("mail-password", 1, installation=first)
+    assert memory_keyring.passwords == {}
 
 
 def test_environment_variable_wins_over_the_keyring(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,7 +15,16 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.domain.enums import DistributionRule
-from app.persistence.models import Channel, ChannelNumber, Exclusion, RejectionReason, Stage, User, ZoneRule
+from app.persistence.models import (
+    Channel,
+    ChannelNumber,
+    Exclusion,
+    RejectionReason,
+    Setting,
+    Stage,
+    User,
+    ZoneRule,
+)
 from app.persistence.uow import open_database
 from app.services import configuration as conf
 from app.services.auth import verify_password
@@ -263,7 +272,13 @@ def test_a_mailbox_password_goes_to_the_keyring_not_the_database(
     dialog = _add_mailbox(workspace, qtbot, "info@firma.ru", secret)
     save(qtbot, dialog)
     channel = stored_channel(workspace.context, "info@firma.ru")
-    assert memory_keyring.passwords == {("inflow-channel", f"mail-password:{channel.id}"): secret}
+    with workspace.context.db.session() as session:
+        installation = session.scalar(select(Setting.value).where(Setting.key == "installation_id"))
+    # Keyed by the database's identity too: another database's channel 1 is another mailbox.
+    assert installation
+    assert memory_keyring.passwords == {
+        ("inflow-channel", f"mail-password:{installation}:{channel.id}"): secret
+    }
     with workspace.context.db.session() as session:
         everything = json.dumps([c.settings for c in session.scalars(select(Channel))], ensure_ascii=False)
     assert secret not in everything

@@ -450,9 +450,14 @@ class ChannelDialog(FormDialog):
         label = self.mail_password_state if kind is SecretKind.MAIL_PASSWORD else self.bot_token_state
         label.setText(self.tr("Looking in the keyring…"))
         channel_id = channel.id
+        db = self.context.db
 
         def work() -> tuple[bool, str | None]:
-            return secrets.has_secret(kind, channel_id), secrets.secure_keyring_problem()
+            # Entries are keyed by this database's identity (two databases share one keyring).
+            with db.uow() as uow:
+                installation = secrets.installation_id(uow.session)
+            stored = secrets.has_secret(kind, channel_id, installation=installation)
+            return stored, secrets.secure_keyring_problem()
 
         def done(result: tuple[bool, str | None]) -> None:
             if not alive(self):
@@ -617,10 +622,11 @@ class ChannelDialog(FormDialog):
                     channel, token = created.channel, created.token
                 else:
                     channel, token = conf.update_channel(uow, actor, channel_id, changes), None
+                installation = secrets.installation_id(uow.session)
             secret_error = None
             if secret is not None:
                 try:
-                    secrets.set_secret(secret[0], channel.id, secret[1])
+                    secrets.set_secret(secret[0], channel.id, secret[1], installation=installation)
                 except InflowError as error:
                     secret_error = str(error)
             return ChannelSaved(channel, token, secret_error)
