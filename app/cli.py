@@ -217,12 +217,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export_leads.set_defaults(handler=_cmd_export_leads, parser=export_leads)
 
+    # serve, sync: the connector service and the web-form endpoint (app/serve.py)
+    from app.serve import add_commands as add_connector_commands
+
+    add_connector_commands(commands)
+
     # Commands of the contract that later versions bring: a sentence instead of "invalid choice".
     for name, text in (
         ("import", "import leads from CSV or XLSX (not available yet)"),
         ("report", "built-in reports (not available yet)"),
-        ("sync", "fetch mail and messenger channels (not available yet)"),
-        ("serve", "connector service and web-form endpoint (not available yet)"),
     ):
         later = commands.add_parser(name, help=text, add_help=False)
         later.add_argument("rest", nargs=argparse.REMAINDER)
