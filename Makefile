@@ -50,6 +50,7 @@ screenshots: $(STAMP) $(QM_FILES)
 
 bench: $(STAMP)
 	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.telegram $(BENCH_TELEGRAM_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
