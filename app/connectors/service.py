@@ -353,7 +353,7 @@ class ConnectorService:
                             report.failed[channel_id] = running.last_error
                         return
                     log.warning(
-                        "channel %s: %s (attempt %d; next in %.0f s)",
+                        "channel %s: %s (attempt %d; next in %.1f s)",
                         channel_id,
                         running.last_error,
                         running.failures,
