@@ -32,13 +32,15 @@ import aiohttp
 from sqlalchemy.orm import Session
 
 from app.connectors.base import ConnectorError, ConnectorOptions
+from app.connectors.leases import get_cursor, set_cursor
 from app.domain.enums import ChannelKind
-from app.persistence.models import Channel, ConnectorState
+from app.domain.errors import InflowError
+from app.persistence.models import Channel
 from app.persistence.types import utcnow
 from app.persistence.uow import Database
 from app.services.admin import API_URL, DEFAULT_TELEGRAM_API_URL, TELEGRAM_TOKEN_ENV
 from app.services.dialogs import Attachment, IncomingMessage, IngestResult, ingest_messages
-from app.services.secrets import SecretKind, channel_secret
+from app.services.secrets import SecretKind, channel_secret, installation_id
 
 log = logging.getLogger(__name__)
 
@@ -124,20 +126,25 @@ class TelegramClient:
         self._max_retry_wait = max_retry_wait
         self._request_timeout = request_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._session_loop: asyncio.AbstractEventLoop | None = None
 
     def __repr__(self) -> str:
         return f"TelegramClient({self._base!r})"  # never the token
 
     def _http(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._session_loop is not loop:
+            # A session belongs to the loop it was made on; the desktop sends each reply from a
+            # fresh loop on a worker thread, so a client kept between calls starts a new one.
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self._request_timeout))
+            self._session_loop = loop
         return self._session
 
     async def aclose(self) -> None:
-        """Close the HTTP connections."""
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
-        self._session = None
+        """Close the HTTP connections (they are opened again when the client is used later)."""
+        session, self._session = self._session, None
+        if session is not None and not session.closed and self._session_loop is asyncio.get_running_loop():
+            await session.close()
 
     async def identify(self) -> BotIdentity:
         """getMe: check the token and say who the bot is."""
@@ -271,6 +278,9 @@ def parse_update(update: dict[str, Any]) -> IncomingMessage | None:
     if not isinstance(message, dict):
         return None
     chat = message.get("chat") or {}
+    if chat.get("type", "private") != "private":
+        # A bot added to a group sees many people in one chat: not a conversation with a lead.
+        return None
     sender = message.get("from") or {}
     user_id = sender.get("id", chat.get("id"))
     name = " ".join(part for part in (sender.get("first_name"), sender.get("last_name")) if part) or None
@@ -354,7 +364,9 @@ def client_for_channel(session: Session, channel_id: int) -> TelegramClient:
         raise ConnectorError(f"There is no messenger channel with id {channel_id}.")
     settings = channel.settings or {}
     env_name = settings.get(TELEGRAM_TOKEN_ENV)
-    token = channel_secret(SecretKind.TELEGRAM_TOKEN, channel.id, env_name)
+    token = channel_secret(
+        SecretKind.TELEGRAM_TOKEN, channel.id, env_name, installation=installation_id(session)
+    )
     if not token:
         where = f"the environment variable {env_name} or the keyring" if env_name else "the keyring"
         raise ConnectorError(f"Channel '{channel.name}' has no bot token in {where}.")
@@ -363,18 +375,13 @@ def client_for_channel(session: Session, channel_id: int) -> TelegramClient:
 
 def read_offset(session: Session, channel_id: int) -> int | None:
     """The next update id the channel expects (None before its first update)."""
-    state = session.get(ConnectorState, (channel_id, OFFSET_KEY))
-    return int(state.value) if state is not None and state.value is not None else None
+    value = get_cursor(session, channel_id, OFFSET_KEY)
+    return int(value) if value is not None else None
 
 
 def write_offset(session: Session, channel_id: int, offset: int) -> None:
-    """Advance the channel's update offset (never backwards), inside the caller's transaction."""
-    state = session.get(ConnectorState, (channel_id, OFFSET_KEY), with_for_update=True)
-    if state is None:
-        session.add(ConnectorState(channel_id=channel_id, key=OFFSET_KEY, value=offset, updated_at=utcnow()))
-    elif state.value is None or int(state.value) < offset:
-        state.value = offset
-        state.updated_at = utcnow()
+    """Store the channel's update offset inside the caller's transaction (with the messages)."""
+    set_cursor(session, channel_id, OFFSET_KEY, offset)
 
 
 class TelegramConnector:
@@ -401,7 +408,12 @@ class TelegramConnector:
         batch = await self._client.fetch_updates(offset, self._options.poll_timeout)
         if batch.next_offset is None:
             return 0
-        results = await asyncio.to_thread(self._store, batch)
+        try:
+            results = await asyncio.to_thread(self._store, batch)
+        except InflowError as error:
+            # The database is away or a write collided: nothing was committed, the offset stays,
+            # and the same updates come again on the service's retry.
+            raise ConnectorError(str(error)) from error
         stored = sum(1 for result in results if result.stored)
         if stored:
             log.info("Channel %s: %d new message(s)", self.channel_id, stored)

@@ -763,7 +763,6 @@ def _deliver(db: Database, outgoing: _Outgoing, client: MessengerClient | None) 
 
 
 async def _send(db: Database, outgoing: _Outgoing, client: MessengerClient | None) -> str:
-    own = client is None
     if client is None:
         client = await asyncio.to_thread(_client_for, db, outgoing.channel_id)
     try:
@@ -777,8 +776,8 @@ async def _send(db: Database, outgoing: _Outgoing, client: MessengerClient | Non
         assert outgoing.text is not None
         return await client.send_text(outgoing.chat_id, outgoing.text)
     finally:
-        if own:
-            await client.aclose()
+        # Also a client passed in: its connections belong to this call's event loop.
+        await client.aclose()
 
 
 def _client_for(db: Database, channel_id: int) -> MessengerClient:
@@ -984,7 +983,6 @@ def download_attachment(
     target = folder / f"{message_id}-{index}-{name}"
 
     async def fetch() -> Path:
-        own = client is None
         messenger = (
             client
             if client is not None
@@ -994,8 +992,7 @@ def download_attachment(
             assert attachment.file_id is not None
             return await messenger.download(attachment.file_id, target)
         finally:
-            if own:
-                await messenger.aclose()
+            await messenger.aclose()
 
     saved = _run(fetch())
     with db.uow() as uow:

@@ -374,7 +374,8 @@ def test_a_reply_that_times_out_fails_and_is_retried_once(db: Database, bot: Bot
     failed = send_reply(db, SYSTEM, conversation_id, "Да, с 10 до 16.", client=client)
     assert failed.status is MessageStatus.FAILED
     assert failed.error is not None and "did not answer in time" in failed.error
-    retried = retry_message(db, SYSTEM, failed.id)
+    # The same client object again: each call runs on its own event loop and reconnects.
+    retried = retry_message(db, SYSTEM, failed.id, client=client)
     assert retried.status is MessageStatus.SENT
     assert [(s.chat_id, s.text) for s in bot.sent] == [("666", "Да, с 10 до 16.")]
 
@@ -393,3 +394,21 @@ def test_the_client_of_a_channel_is_built_from_its_settings(db: Database, bot: B
     assert asyncio.run(identify()) == bot.username
     with db.session() as session:
         assert bot.token not in repr(client_for_channel(session, channel_id))
+
+
+def test_group_chats_are_confirmed_but_make_no_conversation(db: Database, bot: BotApiDouble) -> None:
+    channel_id = dialog_channel(db, bot)
+    group = bot.enqueue_update(
+        {
+            "message": {
+                "message_id": 9,
+                "date": 1_700_000_000,
+                "chat": {"id": -100500, "type": "supergroup", "title": "Чат жильцов"},
+                "from": {"id": 12, "is_bot": False, "first_name": "Сосед"},
+                "text": "Всем привет",
+            }
+        }
+    )
+    assert sync(db, channel_id, times=2) == [0, 0]
+    assert bot.confirmed_offset == group + 1
+    assert count(db, Conversation) == 0 and leads_of(db, channel_id) == []
