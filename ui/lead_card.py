@@ -48,6 +48,7 @@ from app.services.board import HistoryItem, InterestCard, LeadCard, LeadSummary
 from ui.context import AppContext
 from ui.dialogs import LeadTarget
 from ui.dialogs.errors import ErrorLabel, sentence
+from ui.mail.letters import LeadLettersView
 from ui.my_sales import words
 from ui.my_sales.lead_actions import LeadActions
 from ui.my_sales.row_models import OBJECT_ROLE, SORT_ROLE, sync_rows
@@ -392,6 +393,9 @@ class LeadCardDialog(QDialog):
         self.tabs.addTab(self.history_view, self.tr("&History"))
         self.tabs.addTab(self.leads_view, self.tr("Client's &leads"))
         self.tabs.addTab(self.interests_view, self.tr("Client's &interests"))
+        # The letters of the lead's thread (date, from, subject); a double click opens one read-only.
+        self.letters_view = LeadLettersView(context, lead_id)
+        self.tabs.addTab(self.letters_view, self.tr("Le&tters"))
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(form_scroll)
@@ -467,6 +471,7 @@ class LeadCardDialog(QDialog):
         self.history_model.set_rows(card.history)
         self.leads_model.set_rows(card.other_leads)
         self.interests_model.set_rows(card.interests)
+        self.letters_view.reload()
         self.history_view.resizeRowsToContents()
         self._set_buttons(card)
         self.loaded.emit(card)
