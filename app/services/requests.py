@@ -294,22 +294,30 @@ def count_requests(session: Session, actor: Actor, flt: RequestFilter = RequestF
 
 
 @dataclass(frozen=True, slots=True)
-class RequestChannel:
-    """A request channel for the channel filter."""
+class ChannelChoice:
+    """A channel for a filter or an empty-state check."""
 
     id: int
     name: str
     active: bool
 
 
-def request_channels(session: Session) -> list[RequestChannel]:
-    """The request channels by name (inactive ones too: their old requests are still listed)."""
+RequestChannel = ChannelChoice
+
+
+def channels_of_kind(session: Session, kind: ChannelKind) -> list[ChannelChoice]:
+    """The channels of one kind by name (inactive ones too: their old leads are still listed)."""
     rows = session.execute(
         select(Channel.id, Channel.name, Channel.active)
-        .where(Channel.kind == ChannelKind.REQUEST.value)
+        .where(Channel.kind == kind.value)
         .order_by(Channel.name)
     )
-    return [RequestChannel(channel_id, name, bool(active)) for channel_id, name, active in rows]
+    return [ChannelChoice(channel_id, name, bool(active)) for channel_id, name, active in rows]
+
+
+def request_channels(session: Session) -> list[ChannelChoice]:
+    """The request channels by name (inactive ones too: their old requests are still listed)."""
+    return channels_of_kind(session, ChannelKind.REQUEST)
 
 
 def request_sources(session: Session, actor: Actor, limit: int = 200) -> list[str]:
