@@ -148,18 +148,23 @@ class SipEngine(QObject):
         ring_timeout_s: float = DEFAULT_RING_TIMEOUT_S,
         media_address: str = "",
         user_agent: str = "Inflow",
+        registration_retry_s: int = REGISTRATION_RETRY_S,
+        console_log_level: int = 0,
     ) -> None:
         super().__init__(parent)
         self._max_calls = max_calls
         self._ring_timeout_ms = int(ring_timeout_s * 1000)
         self._media_address = media_address
         self._user_agent = user_agent
+        self._retry_s = registration_retry_s
+        self._console_log_level = console_log_level  # pjsua's own log on stderr (debugging)
         self._ep: Any = None
         self._transports: dict[tuple[str, SipTransport], int] = {}  # (host:port or "", transport) → id
         self._accounts: dict[str, _Account] = {}
         self._lines: dict[str, AccountSnapshot] = {}
         self._line_specs: dict[str, DirectLine | PbxAccount] = {}
         self._calls: dict[int, _Call] = {}
+        self._retry_timers: dict[str, QTimer] = {}
         self._records: dict[int, _CallRecord] = {}
         self._next_key = 0
         self._pending: deque[Callable[[], None]] = deque()
@@ -193,8 +198,8 @@ class SipEngine(QObject):
             # With the null device the conference bridge otherwise closes and reopens the "sound
             # device" between calls and leaks a slot each time: after ~253 calls every call gets 488.
             config.medConfig.sndAutoCloseTime = -1
-            config.logConfig.level = 2
-            config.logConfig.consoleLevel = 0
+            config.logConfig.level = max(2, self._console_log_level)
+            config.logConfig.consoleLevel = self._console_log_level
             ep.libInit(config)
             # Ephemeral transports for PBX accounts; a direct line adds its own on its address.
             for transport in SipTransport:
@@ -215,6 +220,8 @@ class SipEngine(QObject):
         if ep is None:
             return
         self._pump.stop()
+        for timer in self._retry_timers.values():
+            timer.stop()
         try:
             for record in self._records.values():
                 if record.ring_timer is not None:
@@ -361,8 +368,9 @@ class SipEngine(QObject):
         config = pj.AccountConfig()
         config.idUri = uri
         config.regConfig.registrarUri = f"sip:{registrar}{suffix}"
-        config.regConfig.retryIntervalSec = REGISTRATION_RETRY_S
-        config.regConfig.firstRetryIntervalSec = 5
+        config.regConfig.retryIntervalSec = self._retry_s
+        config.regConfig.firstRetryIntervalSec = min(5, self._retry_s)
+        config.regConfig.randomRetryIntervalSec = 0 if self._retry_s < 10 else 5
         config.regConfig.timeoutSec = 300
         credentials = pj.AuthCredInfo(
             "digest", "*", account_spec.auth_user or account_spec.user, 0, account_spec.password
@@ -392,6 +400,10 @@ class SipEngine(QObject):
         """Unregister and drop a line (its calls are hung up)."""
         account = self._accounts.pop(key, None)
         self._line_specs.pop(key, None)
+        timer = self._retry_timers.pop(key, None)
+        if timer is not None:
+            timer.stop()
+            timer.deleteLater()
         if account is None:
             return
         for call in list(self._calls.values()):
@@ -445,6 +457,32 @@ class SipEngine(QObject):
         snapshot = replace(previous, state=state, status_code=code, reason=reason)
         if snapshot != previous:
             self._set_line(snapshot)
+        if state is RegistrationState.FAILED:
+            # pjsua retries some failures by itself but not all (a refused TCP connection during an
+            # IP-change re-registration is not retried): our own timer makes every failure retry.
+            self._retry_timer(account.line).start()
+
+    def _retry_timer(self, line: str) -> QTimer:
+        timer = self._retry_timers.get(line)
+        if timer is None:
+            timer = QTimer(self)
+            timer.setSingleShot(True)
+            timer.setInterval(self._retry_s * 1000)
+            timer.timeout.connect(lambda: self._on_retry_timeout(line))
+            self._retry_timers[line] = timer
+        return timer
+
+    def _on_retry_timeout(self, line: str) -> None:
+        account = self._accounts.get(line)
+        snapshot = self._lines.get(line)
+        if account is None or snapshot is None or snapshot.state is not RegistrationState.FAILED:
+            return
+        try:
+            account.setRegistration(True)
+        except pj.Error as error:
+            log.info("registering %s again failed: %s", line, _error_text(error))
+            self._retry_timer(line).start()
+        self._flush()
 
     # ------------------------------------------------------------------------------ calls
 

@@ -445,6 +445,14 @@ class Lead(Base):
             "ix_leads_report_channel_state",
             "kind", "channel_id", "state", "received_at", "responsible_user_id", "quality",
         ),
+        Index(
+            "ix_leads_report_rejections",
+            "state", "rejection_reason_id", "channel_id", "responsible_user_id", "received_at", "quality",
+        ),
+        Index(
+            "ix_leads_report_sources",
+            "ad_source", "received_at", "quality", "state", "channel_id", "responsible_user_id",
+        ),
         # The My Sales board (migration 0003): unprocessed leads oldest first, in index order, so the
         # first page of 100,000 open leads is read without sorting; partial, so closed leads (the
         # bulk of a year) cost nothing; the trailing kind lets the kind filter skip rows without

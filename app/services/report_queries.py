@@ -8,15 +8,37 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import and_, case, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
-from app.domain.enums import ChannelKind, LeadState
+from app.domain.enums import (
+    CallDirection,
+    CallResult,
+    ChannelKind,
+    ClientKind,
+    ContactKind,
+    InteractionStatus,
+    LeadState,
+    StageKind,
+)
 from app.domain.errors import ValidationError
-from app.persistence.models import Interest, Lead, Process, User
-from app.services.report_scope import S, Scope, where_all
+from app.persistence.models import (
+    CallRecord,
+    Client,
+    ContactPoint,
+    Interaction,
+    Interest,
+    Lead,
+    Pipeline,
+    Process,
+    RejectionReason,
+    Stage,
+    User,
+)
+from app.services.report_scope import NO_SOURCE, S, Scope, source_clause, where_all
 from app.services.reports import (
     ColumnType,
     ReportColumn,
@@ -44,6 +66,8 @@ STATES = tuple(STATE_TITLES)
 # grouping columns; the hint makes SQLite walk them in order even when a period bound would tempt
 # the planner into the received_at index (which then needs that sort).
 LEADS_INDEX = "ix_leads_report_channel_state"
+REJECTIONS_INDEX = "ix_leads_report_rejections"
+SOURCES_INDEX = "ix_leads_report_sources"
 
 
 def _hint(statement: S, scope: Scope, index: str, table: Any = Lead) -> S:
@@ -96,7 +120,7 @@ def leads_report(scope: Scope, filters: ReportFilters) -> ReportResult:
     if scope.covered_by_report_index:
         statement = _hint(statement, scope, LEADS_INDEX)
     counts: dict[tuple[str, int], dict[str, int]] = {}
-    for kind, channel_id, state, n in scope.session.execute(statement).tuples():
+    for kind, channel_id, state, n in scope.session.execute(statement):
         counts.setdefault((str(kind), int(channel_id)), dict.fromkeys(STATES, 0))[str(state)] += int(n)
     rows: list[dict[str, Any]] = []
     totals: dict[str, Any] = {"kind": None, "channel": None, **dict.fromkeys(STATES, 0), "total": 0}
@@ -298,6 +322,882 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+# ======================================================================================= helpers
+
+
+def _percentiles(session: Any, source: Any) -> dict[tuple[str, Any], tuple[float | None, float | None]]:
+    """Nearest-rank median and p90 per (grp, key) of a selectable with columns grp, key, value:
+    ROW_NUMBER over each group in value order, then the rows at ranks ⌈n/2⌉ and ⌈0.9·n⌉ (the same
+    definition on SQLite and PostgreSQL, no percentile_cont)."""
+    values = source.subquery("vals")
+    ranked = select(
+        values.c.grp,
+        values.c.key,
+        values.c.value,
+        func.row_number()
+        .over(partition_by=(values.c.grp, values.c.key), order_by=values.c.value)
+        .label("rn"),
+        func.count().over(partition_by=(values.c.grp, values.c.key)).label("cnt"),
+    ).subquery("ranked")
+    median_rank = (ranked.c.cnt + 1) // 2
+    p90_rank = (ranked.c.cnt * 9 + 9) // 10
+    statement = (
+        select(
+            ranked.c.grp,
+            ranked.c.key,
+            func.max(case((ranked.c.rn == median_rank, ranked.c.value))),
+            func.max(case((ranked.c.rn == p90_rank, ranked.c.value))),
+        )
+        .where(or_(ranked.c.rn == median_rank, ranked.c.rn == p90_rank))
+        .group_by(ranked.c.grp, ranked.c.key)
+    )
+    return {
+        (grp, key): (_float(median), _float(p90))
+        for grp, key, median, p90 in session.execute(statement)
+    }
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _int(value: Any) -> int:
+    return int(value or 0)
+
+
+GROUP_TITLES = {"reason": "Reason", "channel": "Channel", "manager": "Manager", "total": "Total"}
+
+
+# ======================================================================================= rejections
+
+REJECTION_COLUMNS = [
+    C("group", "Grouped by"),
+    C("name", "Name"),
+    C("count", "Rejected", T.INT),
+    C("share", "Share", T.PERCENT),
+]
+
+
+def rejections_report(scope: Scope, filters: ReportFilters) -> ReportResult:
+    """Rejected leads of the period by reason, by channel and by manager, with shares of all
+    rejections; one table whose ``group`` column says which grouping a row belongs to."""
+    base = where_all(
+        select(
+            Lead.rejection_reason_id.label("reason"),
+            Lead.channel_id.label("channel"),
+            Lead.responsible_user_id.label("manager"),
+            func.count().label("n"),
+        ),
+        [Lead.state == LeadState.REJECTED.value, *scope.lead_filters()],
+    ).group_by(Lead.rejection_reason_id, Lead.channel_id, Lead.responsible_user_id)
+    if scope.covered_by_report_index:
+        base = _hint(base, scope, REJECTIONS_INDEX)
+    grouped = base.cte("rejected")
+    statement = union_all(
+        select(literal("reason").label("grp"), grouped.c.reason.label("key"), func.sum(grouped.c.n))
+        .group_by(grouped.c.reason),
+        select(literal("channel").label("grp"), grouped.c.channel.label("key"), func.sum(grouped.c.n))
+        .group_by(grouped.c.channel),
+        select(literal("manager").label("grp"), grouped.c.manager.label("key"), func.sum(grouped.c.n))
+        .group_by(grouped.c.manager),
+    )
+    reasons = {
+        row.id: row.name for row in scope.session.execute(select(RejectionReason.id, RejectionReason.name))
+    }
+    scope.check()
+    counts = [(str(grp), key, _int(n)) for grp, key, n in scope.session.execute(statement)]
+    total = sum(n for grp, _, n in counts if grp == "reason")
+
+    def name(grp: str, key: Any) -> str:
+        if grp == "reason":
+            return reasons.get(key, f"#{key}") if key is not None else "(no reason)"
+        if grp == "channel":
+            return scope.channel_name(key)
+        return scope.user_name(key)
+
+    order = {"reason": 0, "channel": 1, "manager": 2}
+    rows = [
+        {
+            "group": grp,
+            "name": name(grp, key),
+            "count": n,
+            "share": _share(n, total),
+            "drill": {"group": grp, "id": key},
+        }
+        for grp, key, n in sorted(counts, key=lambda c: (order[c[0]], -c[2], name(c[0], c[1])))
+    ]
+    totals: dict[str, Any] = {"count": total, "share": 1.0 if total else None, "drill": {}}
+    chart = {grp: {r["name"]: r["count"] for r in rows if r["group"] == grp} for grp in order}
+    return _result(
+        ReportName.REJECTIONS, "Rejection reasons", filters, REJECTION_COLUMNS, rows, totals, chart
+    )
+
+
+def rejections_drill(
+    scope: Scope, filters: ReportFilters, drill: dict[str, Any], limit: int | None
+) -> ReportResult:
+    """The rejected leads behind a row."""
+    conditions: list[Any] = [Lead.state == LeadState.REJECTED.value]
+    column = {
+        "reason": Lead.rejection_reason_id,
+        "channel": Lead.channel_id,
+        "manager": Lead.responsible_user_id,
+    }
+    grp = drill.get("group")
+    if grp in column:
+        key = drill.get("id")
+        conditions.append(column[grp].is_(None) if key is None else column[grp] == int(key))
+    return lead_rows(scope, filters, conditions, limit, "Rejected leads", ReportName.REJECTIONS)
+
+
+# =========================================================================================== funnel
+
+FUNNEL_COLUMNS = [
+    C("pipeline", "Pipeline"),
+    C("stage", "Stage"),
+    C("count", "Interests", T.INT),
+    C("amount", "Amount", T.MONEY),
+    C("reached", "Reached the stage", T.INT),
+    C("conversion", "Conversion from the previous stage", T.PERCENT),
+]
+
+
+def funnel_report(scope: Scope, filters: ReportFilters) -> ReportResult:
+    """Interests created in the period by their current stage, in stage order, with how many
+    reached each stage (now on it or on a later open/won stage) and the stage-to-stage conversion."""
+    counts = where_all(
+        select(
+            Interest.stage_id.label("stage_id"),
+            func.count().label("n"),
+            func.coalesce(func.sum(Interest.amount), 0).label("amount"),
+        ),
+        scope.interest_filters(),
+    ).group_by(Interest.stage_id).subquery("counts")
+    n = func.coalesce(counts.c.n, 0)
+    progressing = case((Stage.kind == StageKind.LOST.value, 0), else_=n)
+    statement = (
+        select(
+            Pipeline.id,
+            Pipeline.name,
+            Stage.id,
+            Stage.name,
+            Stage.kind,
+            n,
+            func.coalesce(counts.c.amount, 0),
+            func.sum(progressing).over(
+                partition_by=Stage.pipeline_id,
+                order_by=(Stage.position.desc(), Stage.id.desc()),
+                rows=(None, 0),
+            ),
+        )
+        .select_from(Stage)
+        .join(Pipeline, Pipeline.id == Stage.pipeline_id)
+        .outerjoin(counts, counts.c.stage_id == Stage.id)
+        .order_by(Pipeline.is_default.desc(), Pipeline.name, Stage.position, Stage.id)
+    )
+    rows: list[dict[str, Any]] = []
+    previous: dict[int, int] = {}
+    total_count = 0
+    total_amount = Decimal(0)
+    chart: dict[str, list[tuple[str, int]]] = {}
+    for pipeline_id, pipeline, stage_id, stage, kind, count, amount, reached in scope.session.execute(
+        statement
+    ):
+        count = _int(count)
+        money = Decimal(str(amount or 0)).quantize(Decimal("0.01"))
+        lost = kind == StageKind.LOST.value
+        reached_value = None if lost else _int(reached)
+        conversion = None
+        if not lost and pipeline_id in previous:
+            conversion = _share(reached_value or 0, previous[pipeline_id])
+        if not lost:
+            previous[pipeline_id] = reached_value or 0
+        rows.append(
+            {
+                "pipeline": pipeline,
+                "stage": stage,
+                "count": count,
+                "amount": money,
+                "reached": reached_value,
+                "conversion": conversion,
+                "stage_kind": kind,
+                "drill": {"stage_id": stage_id},
+            }
+        )
+        chart.setdefault(pipeline, []).append((stage, reached_value if reached_value is not None else count))
+        total_count += count
+        total_amount += money
+    totals = {"count": total_count, "amount": total_amount, "drill": {}}
+    return _result(
+        ReportName.FUNNEL, "Sales funnel", filters, FUNNEL_COLUMNS, rows, totals, {"pipelines": chart}
+    )
+
+
+INTEREST_COLUMNS = [
+    C("id", "Interest", T.INT),
+    C("created_at", "Created", T.DATETIME),
+    C("title", "Title"),
+    C("client", "Client"),
+    C("stage", "Stage"),
+    C("amount", "Amount", T.MONEY),
+    C("responsible", "Responsible"),
+    C("lead_id", "Lead", T.INT),
+]
+
+
+def funnel_drill(
+    scope: Scope, filters: ReportFilters, drill: dict[str, Any], limit: int | None
+) -> ReportResult:
+    """The interests on a stage (or all of the funnel)."""
+    conditions = scope.interest_filters()
+    if drill.get("stage_id") is not None:
+        conditions.append(Interest.stage_id == int(drill["stage_id"]))
+    if drill.get("pipeline_id") is not None:
+        conditions.append(Interest.pipeline_id == int(drill["pipeline_id"]))
+    statement = where_all(
+        select(
+            Interest.id, Interest.created_at, Interest.title, Client.name, Stage.name, Interest.amount,
+            Interest.responsible_user_id, Interest.lead_id,
+        )
+        .select_from(Interest)
+        .join(Client, Client.id == Interest.client_id)
+        .join(Stage, Stage.id == Interest.stage_id),
+        conditions,
+    ).order_by(Interest.created_at, Interest.id)
+    if limit is not None:
+        statement = statement.limit(limit + 1)
+    rows = [
+        {
+            "id": interest_id,
+            "created_at": created_at,
+            "title": title,
+            "client": client,
+            "stage": stage,
+            "amount": amount,
+            "responsible": scope.user_name(user_id, ""),
+            "lead_id": lead_id,
+            "drill": {"interest_id": interest_id},
+        }
+        for interest_id, created_at, title, client, stage, amount, user_id, lead_id in scope.session.execute(
+            statement
+        )
+    ]
+    truncated = limit is not None and len(rows) > limit
+    del rows[limit if truncated and limit is not None else len(rows):]
+    return _result(ReportName.FUNNEL, "Interests", filters, INTEREST_COLUMNS, rows, truncated=truncated)
+
+
+# ========================================================================================== control
+
+LIGHTS = ("red", "yellow", "green")
+CONTROL_COLUMNS = [
+    C("manager", "Manager"),
+    C("light", "Light", T.LIGHT),
+    C("clients", "Clients", T.INT),
+    C("green", "Green", T.INT),
+    C("yellow", "Yellow", T.INT),
+    C("red", "Red", T.INT),
+    C("no_interest", "No active interest", T.INT),
+    C("overdue", "Overdue interactions", T.INT),
+    C("no_portrait", "Portrait not filled", T.INT),
+    C("no_contacts", "No contact info", T.INT),
+]
+CLIENT_CONTROL_COLUMNS = [
+    C("client", "Client"),
+    C("manager", "Manager"),
+    C("light", "Light", T.LIGHT),
+    C("active_interest", "Active interest"),
+    C("no_overdue", "No overdue interaction"),
+    C("portrait", "Portrait filled"),
+    C("contacts", "Contact info filled"),
+]
+
+
+def _flag(condition: Any) -> Any:
+    return case((condition, 1), else_=0)
+
+
+def _client_checks(scope: Scope) -> Any:
+    """Per client: 1/0 for each of the four checks (active interest, no overdue interaction,
+    portrait filled, contact info filled), and the number of failed checks."""
+    now = scope.current_time
+    active_interest = (
+        select(Interest.id)
+        .join(Stage, Stage.id == Interest.stage_id)
+        .where(Interest.client_id == Client.id, Stage.kind == StageKind.OPEN.value)
+        .exists()
+    )
+    overdue = (
+        select(Interaction.id)
+        .where(
+            Interaction.client_id == Client.id,
+            Interaction.status == InteractionStatus.PLANNED.value,
+            Interaction.planned_at < now,
+        )
+        .exists()
+    )
+    portrait = and_(
+        func.length(func.trim(func.coalesce(Client.portrait, ""))) > 0,
+        or_(
+            Client.kind != ClientKind.COMPANY.value,
+            func.length(func.trim(func.coalesce(Client.inn, ""))) > 0,
+        ),
+    )
+    contacts = (
+        select(ContactPoint.id)
+        .where(
+            ContactPoint.client_id == Client.id,
+            ContactPoint.kind.in_((ContactKind.PHONE.value, ContactKind.EMAIL.value)),
+        )
+        .exists()
+    )
+    checks = where_all(
+        select(
+            Client.id.label("client_id"),
+            Client.name.label("client"),
+            Client.responsible_user_id.label("manager_id"),
+            _flag(active_interest).label("active_interest"),
+            _flag(~overdue).label("no_overdue"),
+            _flag(portrait).label("portrait"),
+            _flag(contacts).label("contacts"),
+        ),
+        scope.client_filters(),
+    ).subquery("checks")
+    failed = 4 - (checks.c.active_interest + checks.c.no_overdue + checks.c.portrait + checks.c.contacts)
+    light = case((failed == 0, "green"), (failed == 1, "yellow"), else_="red")
+    return checks, light
+
+
+def control_report(scope: Scope, filters: ReportFilters) -> ReportResult:
+    """The traffic light per manager: how many of the manager's clients are green / yellow / red
+    and which checks fail; the drill-down gives the light of every client."""
+    checks, light = _client_checks(scope)
+    statement = (
+        select(
+            checks.c.manager_id,
+            func.count(),
+            func.sum(_flag(light == "green")),
+            func.sum(_flag(light == "yellow")),
+            func.sum(_flag(light == "red")),
+            func.sum(1 - checks.c.active_interest),
+            func.sum(1 - checks.c.no_overdue),
+            func.sum(1 - checks.c.portrait),
+            func.sum(1 - checks.c.contacts),
+        )
+        .group_by(checks.c.manager_id)
+    )
+    rows: list[dict[str, Any]] = []
+    keys = ("clients", "green", "yellow", "red", "no_interest", "overdue", "no_portrait", "no_contacts")
+    totals: dict[str, Any] = dict.fromkeys(keys, 0)
+    for manager_id, *values in scope.session.execute(statement):
+        figures = dict(zip(keys, (_int(v) for v in values), strict=True))
+        rows.append(
+            {
+                "manager": scope.user_name(manager_id),
+                "light": manager_light(figures["clients"], figures["yellow"], figures["red"]),
+                **figures,
+                "drill": {"manager_id": manager_id},
+            }
+        )
+        for key in keys:
+            totals[key] += figures[key]
+    order = {light_: i for i, light_ in enumerate(LIGHTS)}
+    rows.sort(key=lambda r: (order[r["light"]], -r["red"], r["manager"]))
+    totals["light"] = manager_light(totals["clients"], totals["yellow"], totals["red"]) if rows else None
+    totals["drill"] = {}
+    chart = {"lights": {light_: totals[light_] for light_ in LIGHTS}}
+    return _result(ReportName.CONTROL, "Supervisor control", filters, CONTROL_COLUMNS, rows, totals, chart)
+
+
+def manager_light(clients: int, yellow: int, red: int) -> str:
+    """A manager's light: red when a fifth or more of the clients are red, green when none is red
+    and at least four fifths are green, yellow otherwise."""
+    if clients == 0:
+        return "green"
+    if red * 5 >= clients:
+        return "red"
+    green = clients - yellow - red
+    if red == 0 and green * 5 >= clients * 4:
+        return "green"
+    return "yellow"
+
+
+def control_drill(
+    scope: Scope, filters: ReportFilters, drill: dict[str, Any], limit: int | None
+) -> ReportResult:
+    """Every client of a manager (or of all) with the four checks and the light, red first."""
+    checks, light = _client_checks(scope)
+    statement = select(
+        checks.c.client_id, checks.c.client, checks.c.manager_id, light.label("light"),
+        checks.c.active_interest, checks.c.no_overdue, checks.c.portrait, checks.c.contacts,
+    )
+    if "manager_id" in drill:
+        manager = drill["manager_id"]
+        statement = statement.where(
+            checks.c.manager_id.is_(None) if manager is None else checks.c.manager_id == int(manager)
+        )
+    wanted = drill.get("light") or (drill.get("column") if drill.get("column") in LIGHTS else None)
+    if wanted:
+        statement = statement.where(light == wanted)
+    severity = case((light == "red", 0), (light == "yellow", 1), else_=2)
+    statement = statement.order_by(severity, checks.c.client, checks.c.client_id)
+    if limit is not None:
+        statement = statement.limit(limit + 1)
+    rows = [
+        {
+            "client": client,
+            "manager": scope.user_name(manager_id),
+            "light": light_,
+            "active_interest": bool(a),
+            "no_overdue": bool(o),
+            "portrait": bool(p),
+            "contacts": bool(c),
+            "drill": {"client_id": client_id},
+        }
+        for client_id, client, manager_id, light_, a, o, p, c in scope.session.execute(statement)
+    ]
+    truncated = limit is not None and len(rows) > limit
+    del rows[limit if truncated and limit is not None else len(rows):]
+    return _result(
+        ReportName.CONTROL, "Clients by light", filters, CLIENT_CONTROL_COLUMNS, rows, truncated=truncated
+    )
+
+
+# ===================================================================================== missed calls
+
+MISSED_COLUMNS = [
+    C("group", "Grouped by"),
+    C("name", "Name"),
+    C("missed", "Missed calls", T.INT),
+    C("called_back", "Called back", T.INT),
+    C("called_back_share", "Called back, share", T.PERCENT),
+    C("median_seconds", "Callback time, median", T.SECONDS),
+    C("p90_seconds", "Callback time, p90", T.SECONDS),
+]
+
+
+def _missed_calls(scope: Scope) -> Any:
+    """Missed inbound calls of the period with the first outbound call back to the same number."""
+    outbound = aliased(CallRecord, name="callback")
+    lead = aliased(Lead, name="call_lead")
+    callback_at = (
+        select(func.min(outbound.ring_at))
+        .where(
+            outbound.direction == CallDirection.OUT.value,
+            outbound.caller_phone == CallRecord.caller_phone,
+            outbound.ring_at > CallRecord.ring_at,
+        )
+        .scalar_subquery()
+    )
+    conditions: list[Any] = [
+        CallRecord.direction == CallDirection.IN.value,
+        CallRecord.result.is_not(None),
+        CallRecord.result != CallResult.ANSWERED.value,
+        *scope.period(CallRecord.ring_at),
+    ]
+    if scope.channel_ids is not None:
+        conditions.append(CallRecord.channel_id.in_(scope.channel_ids) if scope.channel_ids else false())
+    lead_conditions = scope.lead_filters(lead, period=False, channel=False)
+    conditions += lead_conditions
+    return where_all(
+        select(
+            CallRecord.id.label("call_id"),
+            CallRecord.channel_id.label("channel_id"),
+            lead.responsible_user_id.label("manager_id"),
+            CallRecord.ring_at.label("ring_at"),
+            CallRecord.caller.label("caller"),
+            CallRecord.caller_phone.label("caller_phone"),
+            CallRecord.result.label("result"),
+            callback_at.label("callback_at"),
+        )
+        .select_from(CallRecord)
+        .outerjoin(lead, lead.id == CallRecord.lead_id),
+        conditions,
+    ).cte("missed")
+
+
+def missed_calls_report(scope: Scope, filters: ReportFilters) -> ReportResult:
+    """Missed inbound calls by channel and by manager: how many, how many were called back (an
+    outbound call to the same number later), and how fast (nearest-rank median and p90)."""
+    missed = _missed_calls(scope)
+    delay = scope.seconds_between(missed.c.callback_at, missed.c.ring_at)
+    groups = (("channel", missed.c.channel_id), ("manager", missed.c.manager_id), ("total", literal(0)))
+    counts_statement = union_all(
+        *[
+            select(
+                literal(grp).label("grp"),
+                key.label("key"),
+                func.count(),
+                func.count(missed.c.callback_at),
+            ).group_by(key)
+            for grp, key in groups
+        ]
+    )
+    values = union_all(
+        *[
+            select(literal(grp).label("grp"), key.label("key"), delay.label("value")).where(
+                missed.c.callback_at.is_not(None)
+            )
+            for grp, key in groups
+        ]
+    )
+    counts = [
+        (str(g), k, _int(m), _int(c)) for g, k, m, c in scope.session.execute(counts_statement)
+    ]
+    scope.check()
+    percentiles = _percentiles(scope.session, values)
+    return _grouped_timing_result(
+        scope, filters, ReportName.MISSED_CALLS, "Missed calls", MISSED_COLUMNS, counts, percentiles,
+        ("missed", "called_back", "called_back_share"),
+    )
+
+
+def _grouped_timing_result(
+    scope: Scope,
+    filters: ReportFilters,
+    name: ReportName,
+    title: str,
+    columns: list[ReportColumn],
+    counts: list[tuple[str, Any, int, int]],
+    percentiles: dict[tuple[str, Any], tuple[float | None, float | None]],
+    keys: tuple[str, str, str],
+    extra: dict[tuple[str, Any], dict[str, Any]] | None = None,
+) -> ReportResult:
+    all_key, part_key, share_key = keys
+    rows: list[dict[str, Any]] = []
+    totals: dict[str, Any] = {}
+    for grp, key, whole, part in counts:
+        median, p90 = percentiles.get((grp, key), (None, None))
+        row: dict[str, Any] = {
+            all_key: whole,
+            part_key: part,
+            share_key: _share(part, whole),
+            "median_seconds": median,
+            "p90_seconds": p90,
+            **(extra or {}).get((grp, key), {}),
+        }
+        if grp == "total":
+            totals = {**row, "drill": {}}
+            continue
+        label = scope.channel_name(key) if grp == "channel" else scope.user_name(key)
+        rows.append({"group": grp, "name": label, **row, "drill": {"group": grp, "id": key}})
+    order = {"channel": 0, "manager": 1}
+    rows.sort(key=lambda r: (order[r["group"]], -r[all_key], r["name"]))
+    if not totals:
+        totals = {all_key: 0, part_key: 0, share_key: None, "drill": {}}
+    return _result(name, title, filters, columns, rows, totals)
+
+
+MISSED_DRILL_COLUMNS = [
+    C("ring_at", "Rang", T.DATETIME),
+    C("channel", "Channel"),
+    C("caller", "Caller"),
+    C("manager", "Manager"),
+    C("result", "Result"),
+    C("callback_at", "Called back", T.DATETIME),
+    C("callback_seconds", "After", T.SECONDS),
+]
+
+
+def missed_calls_drill(
+    scope: Scope, filters: ReportFilters, drill: dict[str, Any], limit: int | None
+) -> ReportResult:
+    """The missed calls behind a row, oldest first."""
+    missed = _missed_calls(scope)
+    delay = scope.seconds_between(missed.c.callback_at, missed.c.ring_at)
+    statement = select(missed, delay.label("delay"))
+    column = {"channel": missed.c.channel_id, "manager": missed.c.manager_id}.get(str(drill.get("group")))
+    if column is not None:
+        key = drill.get("id")
+        statement = statement.where(column.is_(None) if key is None else column == int(key))
+    if drill.get("column") == "called_back":
+        statement = statement.where(missed.c.callback_at.is_not(None))
+    statement = statement.order_by(missed.c.ring_at, missed.c.call_id)
+    if limit is not None:
+        statement = statement.limit(limit + 1)
+    rows = [
+        {
+            "ring_at": _aware(row.ring_at) if isinstance(row.ring_at, datetime) else _parse(row.ring_at),
+            "channel": scope.channel_name(row.channel_id),
+            "caller": row.caller or row.caller_phone,
+            "manager": scope.user_name(row.manager_id, ""),
+            "result": row.result,
+            "callback_at": _parse(row.callback_at),
+            "callback_seconds": _float(row.delay),
+            "drill": {"call_id": row.call_id},
+        }
+        for row in scope.session.execute(statement)
+    ]
+    truncated = limit is not None and len(rows) > limit
+    del rows[limit if truncated and limit is not None else len(rows):]
+    return _result(
+        ReportName.MISSED_CALLS, "Missed calls", filters, MISSED_DRILL_COLUMNS, rows, truncated=truncated
+    )
+
+
+def _parse(value: Any) -> datetime | None:
+    """A timestamp from a subquery (SQLite hands back its text form there)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return _aware(value)
+    return _aware(datetime.fromisoformat(str(value)))
+
+
+# ==================================================================================== response time
+
+RESPONSE_COLUMNS = [
+    C("group", "Grouped by"),
+    C("name", "Name"),
+    C("leads", "Leads", T.INT),
+    C("answered", "With a first action", T.INT),
+    C("answered_share", "With a first action, share", T.PERCENT),
+    C("median_seconds", "Response time, median", T.SECONDS),
+    C("p90_seconds", "Response time, p90", T.SECONDS),
+    C("within_sla_share", "Within the SLA", T.PERCENT),
+]
+
+
+def response_time_report(scope: Scope, filters: ReportFilters) -> ReportResult:
+    """Arrival → first action of the period's leads, by manager and by channel: counts, nearest-
+    rank median and p90, and the share answered within the channel's SLA."""
+    now = scope.current_time
+    delay = scope.seconds_between(Lead.first_action_at, Lead.received_at)
+    within = and_(Lead.sla_due_at.is_not(None), Lead.first_action_at.is_not(None),
+                  Lead.first_action_at <= Lead.sla_due_at)
+    # Decided: answered, or the deadline has passed unanswered; a deadline still ahead waits.
+    decided = and_(
+        Lead.sla_due_at.is_not(None), or_(Lead.first_action_at.is_not(None), Lead.sla_due_at < now)
+    )
+    conditions = scope.lead_filters()
+    groups = (("channel", Lead.channel_id), ("manager", Lead.responsible_user_id), ("total", literal(0)))
+    counts_statement = union_all(
+        *[
+            where_all(
+                select(
+                    literal(grp).label("grp"),
+                    key.label("key"),
+                    func.count(),
+                    func.count(Lead.first_action_at),
+                    func.sum(_flag(within)),
+                    func.sum(_flag(decided)),
+                ),
+                conditions,
+            ).group_by(key)
+            for grp, key in groups
+        ]
+    )
+    values = union_all(
+        *[
+            where_all(
+                select(literal(grp).label("grp"), key.label("key"), delay.label("value")),
+                [*conditions, Lead.first_action_at.is_not(None)],
+            )
+            for grp, key in groups
+        ]
+    )
+    counts: list[tuple[str, Any, int, int]] = []
+    extra: dict[tuple[str, Any], dict[str, Any]] = {}
+    for grp, key, n, answered, in_sla, with_sla in scope.session.execute(counts_statement):
+        counts.append((str(grp), key, _int(n), _int(answered)))
+        extra[(str(grp), key)] = {"within_sla_share": _share(_int(in_sla), _int(with_sla))}
+    scope.check()
+    percentiles = _percentiles(scope.session, values)
+    return _grouped_timing_result(
+        scope, filters, ReportName.RESPONSE_TIME, "Response time", RESPONSE_COLUMNS, counts, percentiles,
+        ("leads", "answered", "answered_share"), extra,
+    )
+
+
+def response_time_drill(
+    scope: Scope, filters: ReportFilters, drill: dict[str, Any], limit: int | None
+) -> ReportResult:
+    """The leads behind a response-time row."""
+    column = {"channel": Lead.channel_id, "manager": Lead.responsible_user_id}.get(str(drill.get("group")))
+    conditions: list[Any] = []
+    if column is not None:
+        key = drill.get("id")
+        conditions.append(column.is_(None) if key is None else column == int(key))
+    return lead_rows(scope, filters, conditions, limit, "Leads", ReportName.RESPONSE_TIME)
+
+
+# ========================================================================================== sources
+
+SOURCE_COLUMNS = [
+    C("source", "Source"),
+    C("leads", "Leads", T.INT),
+    C("target", "Target", T.INT),
+    C("target_share", "Target share", T.PERCENT),
+    C("converted", "Converted", T.INT),
+    C("converted_share", "Converted share", T.PERCENT),
+    C("rejected", "Rejected", T.INT),
+    C("rejected_share", "Rejected share", T.PERCENT),
+]
+
+
+def sources_report(scope: Scope, filters: ReportFilters) -> ReportResult:
+    """Leads of the period by advertising source: target share (quality target), converted share,
+    rejected share."""
+    statement = where_all(
+        select(
+            Lead.ad_source,
+            func.count(),
+            func.sum(_flag(Lead.quality == "target")),
+            func.sum(_flag(Lead.state == LeadState.CONVERTED.value)),
+            func.sum(_flag(Lead.state == LeadState.REJECTED.value)),
+        ),
+        scope.lead_filters(),
+    ).group_by(Lead.ad_source)
+    if scope.covered_by_report_index:
+        statement = _hint(statement, scope, SOURCES_INDEX)
+    merged: dict[str, list[int]] = {}
+    for source, *values in scope.session.execute(statement):
+        key = source or NO_SOURCE
+        figures = merged.setdefault(key, [0, 0, 0, 0])
+        for i, value in enumerate(values):
+            figures[i] += _int(value)
+    rows: list[dict[str, Any]] = []
+    sums = [0, 0, 0, 0]
+    for source, (leads, target, converted, rejected) in sorted(
+        merged.items(), key=lambda item: (-item[1][0], item[0])
+    ):
+        rows.append(_source_row(source or "(no source)", leads, target, converted, rejected))
+        rows[-1]["drill"] = {"source": source}
+        sums = [a + b for a, b in zip(sums, (leads, target, converted, rejected), strict=True)]
+    totals = {**_source_row(None, *sums), "drill": {}}
+    return _result(ReportName.SOURCES, "Source effectiveness", filters, SOURCE_COLUMNS, rows, totals)
+
+
+def _source_row(
+    source: str | None, leads: int, target: int, converted: int, rejected: int
+) -> dict[str, Any]:
+    return {
+        "source": source,
+        "leads": leads,
+        "target": target,
+        "target_share": _share(target, leads),
+        "converted": converted,
+        "converted_share": _share(converted, leads),
+        "rejected": rejected,
+        "rejected_share": _share(rejected, leads),
+    }
+
+
+def sources_drill(
+    scope: Scope, filters: ReportFilters, drill: dict[str, Any], limit: int | None
+) -> ReportResult:
+    """The leads of a source."""
+    conditions: list[Any] = []
+    if "source" in drill:
+        conditions.append(source_clause(Lead.ad_source, [drill["source"] or NO_SOURCE]))
+    column = drill.get("column")
+    if column in ("converted", "converted_share"):
+        conditions.append(Lead.state == LeadState.CONVERTED.value)
+    elif column in ("rejected", "rejected_share"):
+        conditions.append(Lead.state == LeadState.REJECTED.value)
+    elif column in ("target", "target_share"):
+        conditions.append(Lead.quality == "target")
+    return lead_rows(scope, filters, conditions, limit, "Leads", ReportName.SOURCES)
+
+
+# ============================================================================================== kpi
+
+KPI_COLUMNS = [
+    C("manager", "Manager"),
+    C("leads_in", "Leads in", T.INT),
+    C("processed", "Processed", T.INT),
+    C("converted", "Converted", T.INT),
+    C("overdue", "Overdue open leads", T.INT),
+    C("missed_calls", "Missed calls", T.INT),
+]
+_CLOSED = (LeadState.CONVERTED.value, LeadState.REPEAT_PROCESSED.value, LeadState.REJECTED.value)
+
+
+def kpi_report(scope: Scope, filters: ReportFilters) -> ReportResult:
+    """The daily summary per manager: leads in, of them processed and converted, open leads past
+    their deadline, missed calls."""
+    now = scope.current_time
+    period_end = min(scope.end, now) if scope.end is not None else now
+    leads_in = where_all(
+        select(
+            Lead.responsible_user_id.label("manager"),
+            func.count().label("leads_in"),
+            func.sum(_flag(Lead.state.in_(_CLOSED))).label("processed"),
+            func.sum(_flag(Lead.state == LeadState.CONVERTED.value)).label("converted"),
+            literal(0).label("overdue"),
+            literal(0).label("missed"),
+        ),
+        scope.lead_filters(),
+    ).group_by(Lead.responsible_user_id)
+    overdue = where_all(
+        select(
+            Lead.responsible_user_id.label("manager"),
+            literal(0), literal(0), literal(0),
+            func.count().label("overdue"),
+            literal(0),
+        ),
+        [
+            Lead.state.not_in(_CLOSED),
+            Lead.sla_due_at.is_not(None),
+            Lead.sla_due_at < period_end,
+            *scope.lead_filters(period=False),
+        ],
+    ).group_by(Lead.responsible_user_id)
+    missed = _missed_calls(scope)
+    missed_counts = select(
+        missed.c.manager_id, literal(0), literal(0), literal(0), literal(0), func.count()
+    ).group_by(missed.c.manager_id)
+    parts = union_all(leads_in, overdue, missed_counts).subquery("parts")
+    statement = select(
+        parts.c.manager,
+        func.sum(parts.c.leads_in),
+        func.sum(parts.c.processed),
+        func.sum(parts.c.converted),
+        func.sum(parts.c.overdue),
+        func.sum(parts.c.missed),
+    ).group_by(parts.c.manager)
+    keys = ("leads_in", "processed", "converted", "overdue", "missed_calls")
+    rows: list[dict[str, Any]] = []
+    totals: dict[str, Any] = dict.fromkeys(keys, 0)
+    for manager_id, *values in scope.session.execute(statement):
+        figures = dict(zip(keys, (_int(v) for v in values), strict=True))
+        rows.append({"manager": scope.user_name(manager_id), **figures, "drill": {"manager_id": manager_id}})
+        for key in keys:
+            totals[key] += figures[key]
+    rows.sort(key=lambda r: (r["manager"] == "(no manager)", r["manager"]))
+    totals["drill"] = {}
+    return _result(ReportName.KPI, "Daily KPI summary", filters, KPI_COLUMNS, rows, totals)
+
+
+def kpi_drill(
+    scope: Scope, filters: ReportFilters, drill: dict[str, Any], limit: int | None
+) -> ReportResult:
+    """The leads behind a KPI cell (missed calls: the calls)."""
+    conditions: list[Any] = []
+    manager = drill.get("manager_id", ...)
+    column = drill.get("column")
+    if column == "missed_calls":
+        missed_drill = {"group": "manager", "id": manager} if manager is not ... else {}
+        return missed_calls_drill(scope, filters, missed_drill, limit)
+    if manager is not ...:
+        conditions.append(
+            Lead.responsible_user_id.is_(None)
+            if manager is None
+            else Lead.responsible_user_id == int(manager)
+        )
+    if column == "overdue":
+        now = scope.current_time
+        period_end = min(scope.end, now) if scope.end is not None else now
+        conditions += [Lead.state.not_in(_CLOSED), Lead.sla_due_at.is_not(None), Lead.sla_due_at < period_end]
+        unbounded = Scope(**{**scope.__dict__, "start": None, "end": None})
+        return lead_rows(unbounded, filters, conditions, limit, "Overdue open leads", ReportName.KPI)
+    if column == "processed":
+        conditions.append(Lead.state.in_(_CLOSED))
+    elif column == "converted":
+        conditions.append(Lead.state == LeadState.CONVERTED.value)
+    return lead_rows(scope, filters, conditions, limit, "Leads", ReportName.KPI)
+
+
 # ========================================================================================= registry
 
 ReportFunction = Callable[[Scope, ReportFilters], ReportResult]
@@ -305,9 +1205,23 @@ DrillFunction = Callable[[Scope, ReportFilters, dict[str, Any], int | None], Rep
 
 REPORTS: dict[ReportName, ReportFunction] = {
     ReportName.LEADS: leads_report,
+    ReportName.REJECTIONS: rejections_report,
+    ReportName.FUNNEL: funnel_report,
+    ReportName.CONTROL: control_report,
+    ReportName.MISSED_CALLS: missed_calls_report,
+    ReportName.RESPONSE_TIME: response_time_report,
+    ReportName.SOURCES: sources_report,
+    ReportName.KPI: kpi_report,
 }
 DRILLS: dict[ReportName, DrillFunction] = {
     ReportName.LEADS: leads_drill,
+    ReportName.REJECTIONS: rejections_drill,
+    ReportName.FUNNEL: funnel_drill,
+    ReportName.CONTROL: control_drill,
+    ReportName.MISSED_CALLS: missed_calls_drill,
+    ReportName.RESPONSE_TIME: response_time_drill,
+    ReportName.SOURCES: sources_drill,
+    ReportName.KPI: kpi_drill,
 }
 
 __all__ = ["DRILLS", "REPORTS", "lead_trend"]

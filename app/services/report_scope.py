@@ -54,6 +54,8 @@ class Scope:
     users: dict[int, str]
     cancelled: Callable[[], bool] | None = None
     now: datetime | None = None
+    # Whether the person chose channels or kinds (not only the statistics flag narrowing them).
+    channels_chosen: bool = False
 
     # ------------------------------------------------------------------------------ helpers
 
@@ -117,7 +119,9 @@ class Scope:
             conditions.append(column < self.end)
         return conditions
 
-    def lead_filters(self, lead: Any = Lead, *, period: bool = True) -> list[ColumnElement[bool]]:
+    def lead_filters(
+        self, lead: Any = Lead, *, period: bool = True, channel: bool = True
+    ) -> list[ColumnElement[bool]]:
         """Every lead filter: period on ``received_at``, visibility, channel/kind, manager/department,
         quality, source (``lead`` may be an alias of :class:`Lead`)."""
         conditions: list[ColumnElement[bool]] = []
@@ -125,7 +129,7 @@ class Scope:
             conditions += self.period(lead.received_at)
         if self.actor.visibility is not Visibility.ALL:
             conditions.append(_adapt(lead_visibility_clause(self.actor), lead))
-        if self.channel_ids is not None:
+        if self.channel_ids is not None and channel:
             conditions.append(lead.channel_id.in_(self.channel_ids) if self.channel_ids else false())
         if self.manager_ids is not None:
             conditions.append(
@@ -146,7 +150,7 @@ class Scope:
             conditions.append(
                 Interest.responsible_user_id.in_(self.manager_ids) if self.manager_ids else false()
             )
-        if self.channel_ids is not None or self.qualities or self.sources:
+        if self.channels_chosen or self.qualities or self.sources:
             lead_conditions: list[ColumnElement[bool]] = [Lead.id == Interest.lead_id]
             if self.channel_ids is not None:
                 lead_conditions.append(Lead.channel_id.in_(self.channel_ids) if self.channel_ids else false())
@@ -165,7 +169,7 @@ class Scope:
             conditions.append(
                 Client.responsible_user_id.in_(self.manager_ids) if self.manager_ids else false()
             )
-        if self.channel_ids is not None or self.qualities or self.sources:
+        if self.channels_chosen or self.qualities or self.sources:
             # Lead filters pick the clients who came through such a lead in the period.
             lead_conditions = [Lead.client_id == Client.id, *self.lead_filters()]
             conditions.append(select(Lead.id).where(*lead_conditions).exists())
@@ -259,6 +263,7 @@ def resolve_scope(
         users=users,
         cancelled=cancelled,
         now=now,
+        channels_chosen=bool(wanted or kinds),
     )
 
 

@@ -73,7 +73,7 @@ class EngineUnderTest:
 @pytest.fixture(scope="session")
 def sip_engine(qapp: QApplication) -> Iterator[EngineUnderTest]:
     """The one SipEngine of this test process, listening for direct SIP on 127.0.0.1:<free port>."""
-    engine = SipEngine(media_address="127.0.0.1", ring_timeout_s=30)
+    engine = SipEngine(media_address="127.0.0.1", ring_timeout_s=30, registration_retry_s=1)
     engine.start()
     port = free_port()
     engine.add_direct_line(DirectLine(DIRECT_LINE, "127.0.0.1", port))
@@ -225,12 +225,44 @@ request_route {{
 """
 
 
-@dataclass
 class Kamailio:
-    """A running kamailio registrar/proxy."""
+    """A kamailio registrar/proxy on a fixed free port that a test may stop and start again."""
 
-    port: int
-    password: str
+    def __init__(self, binary: str, config: Path, port: int, folder: Path) -> None:
+        self.binary = binary
+        self.config = config
+        self.port = port
+        self.password = KAMAILIO_PASSWORD
+        self.folder = folder
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start kamailio and wait until it accepts TCP connections."""
+        log = (self.folder / "kamailio.log").open("ab")
+        command = [self.binary, "-f", str(self.config), "-E", "-DD", "-Y", str(self.folder)]
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), 0.2):
+                return
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                said = (self.folder / "kamailio.log").read_text(errors="replace")[-2000:]
+                self.stop()
+                raise AssertionError(f"kamailio did not start: {said}")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        """Stop kamailio (its location table is lost: registrations must be renewed)."""
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+        self.process = None
 
 
 def _kamailio_module_path() -> str | None:
@@ -255,28 +287,9 @@ def kamailio(tmp_path: Path) -> Iterator[Kamailio]:
     )
     path = tmp_path / "kamailio.cfg"
     path.write_text(config, encoding="ascii")
-    log = (tmp_path / "kamailio.log").open("wb")
-    process = subprocess.Popen(
-        [binary, "-f", str(path), "-E", "-DD", "-n", "1", "-Y", str(tmp_path), "-P", str(tmp_path / "k.pid")],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server = Kamailio(binary, path, port, tmp_path)
+    server.start()
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                said = (tmp_path / "kamailio.log").read_text(errors="replace")[-2000:]
-                raise AssertionError(f"kamailio did not start: {said}")
-            time.sleep(0.01)
-        yield Kamailio(port, KAMAILIO_PASSWORD)
+        yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-        log.close()
+        server.stop()

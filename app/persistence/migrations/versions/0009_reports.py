@@ -24,6 +24,12 @@ LEAD_INDEXES = {
     "ix_leads_report_channel_state": [
         "kind", "channel_id", "state", "received_at", "responsible_user_id", "quality",
     ],
+    "ix_leads_report_rejections": [
+        "state", "rejection_reason_id", "channel_id", "responsible_user_id", "received_at", "quality",
+    ],
+    "ix_leads_report_sources": [
+        "ad_source", "received_at", "quality", "state", "channel_id", "responsible_user_id",
+    ],
 }
 
 
