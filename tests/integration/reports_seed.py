@@ -87,11 +87,19 @@ def seed(db: Database, n_leads: int = 400, seed_value: int = 7) -> Seeded:
             if not counted:
                 out.not_counted.add(channel.id)
         s.flush()
-        out.reasons = {row.id: row.name for row in s.execute(select(RejectionReason.id, RejectionReason.name))}
+        out.reasons = {
+            row.id: row.name for row in s.execute(select(RejectionReason.id, RejectionReason.name))
+        }
         reason_ids = sorted(out.reasons)
         stages = list(s.scalars(select(Stage).order_by(Stage.pipeline_id, Stage.position, Stage.id)))
         out.stages = [
-            {"id": st.id, "pipeline_id": st.pipeline_id, "position": st.position, "kind": st.kind, "name": st.name}
+            {
+                "id": st.id,
+                "pipeline_id": st.pipeline_id,
+                "position": st.position,
+                "kind": st.kind,
+                "name": st.name,
+            }
             for st in stages
         ]
 
@@ -99,11 +107,19 @@ def seed(db: Database, n_leads: int = 400, seed_value: int = 7) -> Seeded:
         for i in range(40):
             kind = rng.choice([ClientKind.PERSON.value, ClientKind.COMPANY.value])
             inn = rng.choice([None, "7707083893"]) if kind == "company" else None
-            phones = ["+7 916 100-00-%02d" % i] if rng.random() < 0.6 else []
+            phones = [f"+7 916 100-00-{i:02d}"] if rng.random() < 0.6 else []
             emails = [f"c{i}@example.ru"] if rng.random() < 0.3 else []
             manager = rng.choice([*out.managers, None])
-            client = make_client(s, f"Клиент {i}", kind=kind, inn=inn, phones=phones, emails=emails,
-                                 responsible=manager, contact="Иван" if i % 3 == 0 else None)
+            client = make_client(
+                s,
+                f"Клиент {i}",
+                kind=kind,
+                inn=inn,
+                phones=phones,
+                emails=emails,
+                responsible=manager,
+                contact="Иван" if i % 3 == 0 else None,
+            )
             client.portrait = rng.choice([None, "", "  ", "Покупает окна для дачи"])
             if not phones and not emails and rng.random() < 0.3:
                 s.add(ContactPoint(client_id=client.id, kind="messenger", value=f"telegram:{i}"))
@@ -113,16 +129,32 @@ def seed(db: Database, n_leads: int = 400, seed_value: int = 7) -> Seeded:
             for _ in range(rng.choice([0, 0, 1, 2])):
                 status = rng.choice(["planned", "done"])
                 planned = clock + timedelta(hours=rng.choice([-50, -2, 3, 40]))
-                s.add(Interaction(kind="task", status=status, client_id=client.id, user_id=manager,
-                                  subject="Позвонить", planned_at=planned,
-                                  done_at=planned if status == "done" else None))
+                s.add(
+                    Interaction(
+                        kind="task",
+                        status=status,
+                        client_id=client.id,
+                        user_id=manager,
+                        subject="Позвонить",
+                        planned_at=planned,
+                        done_at=planned if status == "done" else None,
+                    )
+                )
                 overdue = overdue or (status == "planned" and planned < clock)
             s.flush()
-            out.clients.append({
-                "id": client.id, "name": client.name, "kind": kind, "inn": client.inn,
-                "portrait": client.portrait, "manager": manager,
-                "contacts": bool(phones or emails), "overdue": overdue, "active_interest": False,
-            })
+            out.clients.append(
+                {
+                    "id": client.id,
+                    "name": client.name,
+                    "kind": kind,
+                    "inn": client.inn,
+                    "portrait": client.portrait,
+                    "manager": manager,
+                    "contacts": bool(phones or emails),
+                    "overdue": overdue,
+                    "active_interest": False,
+                }
+            )
 
         # Leads.
         clients_by_id = {c["id"]: c for c in out.clients}
@@ -138,7 +170,8 @@ def seed(db: Database, n_leads: int = 400, seed_value: int = 7) -> Seeded:
         for i in range(n_leads):
             channel_id = rng.choice(channel_ids)
             received = (
-                boundary_times[i] if i < len(boundary_times)
+                boundary_times[i]
+                if i < len(boundary_times)
                 else START + timedelta(seconds=rng.randrange(int((NOW - START).total_seconds())))
             )
             state = rng.choice(STATES)
@@ -153,23 +186,46 @@ def seed(db: Database, n_leads: int = 400, seed_value: int = 7) -> Seeded:
             if state == "converted" and responsible is not None:
                 processed_at, processor = received + timedelta(hours=2), responsible
             lead = Lead(
-                channel_id=channel_id, kind=out.channel_kind[channel_id], received_at=received,
-                contact_name=f"Контакт {i}", phone=f"+7916200{i:04d}", ad_source=rng.choice(SOURCES),
-                client_id=client_id, responsible_user_id=responsible, responsible_role_id=role_id,
-                state=state, quality=rng.choice(QUALITIES), sla_due_at=sla, first_action_at=first_action,
-                processed_at=processed_at, processor_id=processor,
+                channel_id=channel_id,
+                kind=out.channel_kind[channel_id],
+                received_at=received,
+                contact_name=f"Контакт {i}",
+                phone=f"+7916200{i:04d}",
+                ad_source=rng.choice(SOURCES),
+                client_id=client_id,
+                responsible_user_id=responsible,
+                responsible_role_id=role_id,
+                state=state,
+                quality=rng.choice(QUALITIES),
+                sla_due_at=sla,
+                first_action_at=first_action,
+                processed_at=processed_at,
+                processor_id=processor,
                 rejection_reason_id=rng.choice([*reason_ids, None]) if state == "rejected" else None,
                 created_by_id=rng.choice([None, None, *out.managers]),
             )
             s.add(lead)
             s.flush()
-            out.leads.append({
-                "id": lead.id, "channel_id": channel_id, "kind": lead.kind, "received_at": received,
-                "state": state, "quality": lead.quality, "ad_source": lead.ad_source,
-                "responsible": responsible, "role": role_id, "created_by": lead.created_by_id,
-                "first_action_at": first_action, "sla_due_at": sla, "reason": lead.rejection_reason_id,
-                "client_id": client_id, "processed_at": processed_at, "processor": processor,
-            })
+            out.leads.append(
+                {
+                    "id": lead.id,
+                    "channel_id": channel_id,
+                    "kind": lead.kind,
+                    "received_at": received,
+                    "state": state,
+                    "quality": lead.quality,
+                    "ad_source": lead.ad_source,
+                    "responsible": responsible,
+                    "role": role_id,
+                    "created_by": lead.created_by_id,
+                    "first_action_at": first_action,
+                    "sla_due_at": sla,
+                    "reason": lead.rejection_reason_id,
+                    "client_id": client_id,
+                    "processed_at": processed_at,
+                    "processor": processor,
+                }
+            )
 
         # Calls: every call lead rang; some missed, some called back later (or before: no callback).
         serial = 0
@@ -180,24 +236,67 @@ def seed(db: Database, n_leads: int = 400, seed_value: int = 7) -> Seeded:
             result = rng.choice(["answered", "answered", "no_answer", "busy", "failed", None])
             phone = f"+7916300{serial % 60:04d}"
             ring = lead_row["received_at"]
-            s.add(CallRecord(sip_call_id=f"in-{serial}", direction="in", channel_id=lead_row["channel_id"],
-                             caller=phone, caller_phone=phone, ring_at=ring, result=result,
-                             lead_id=lead_row["id"]))
-            out.calls.append({"direction": "in", "phone": phone, "ring_at": ring, "result": result,
-                              "channel_id": lead_row["channel_id"], "lead": lead_row})
+            s.add(
+                CallRecord(
+                    sip_call_id=f"in-{serial}",
+                    direction="in",
+                    channel_id=lead_row["channel_id"],
+                    caller=phone,
+                    caller_phone=phone,
+                    ring_at=ring,
+                    result=result,
+                    lead_id=lead_row["id"],
+                )
+            )
+            out.calls.append(
+                {
+                    "direction": "in",
+                    "phone": phone,
+                    "ring_at": ring,
+                    "result": result,
+                    "channel_id": lead_row["channel_id"],
+                    "lead": lead_row,
+                }
+            )
             for k in range(rng.choice([0, 0, 1, 2])):
                 back = ring + timedelta(seconds=rng.choice([-300, 45, 600, 7200, 90000]) + k)
-                s.add(CallRecord(sip_call_id=f"out-{serial}-{k}", direction="out",
-                                 channel_id=lead_row["channel_id"], caller="101", caller_phone=phone,
-                                 called=phone, ring_at=back, result="answered"))
+                s.add(
+                    CallRecord(
+                        sip_call_id=f"out-{serial}-{k}",
+                        direction="out",
+                        channel_id=lead_row["channel_id"],
+                        caller="101",
+                        caller_phone=phone,
+                        called=phone,
+                        ring_at=back,
+                        result="answered",
+                    )
+                )
                 out.calls.append({"direction": "out", "phone": phone, "ring_at": back})
         for k in range(5):  # missed calls that made no lead (e.g. the lead was merged away)
             ring = NOW - timedelta(days=k + 1, hours=3)
             phone = f"+7916400{k:04d}"
-            s.add(CallRecord(sip_call_id=f"orphan-{k}", direction="in", channel_id=out.channels["Линия 1"],
-                             caller=phone, caller_phone=phone, ring_at=ring, result="no_answer"))
-            out.calls.append({"direction": "in", "phone": phone, "ring_at": ring, "result": "no_answer",
-                              "channel_id": out.channels["Линия 1"], "lead": None})
+            s.add(
+                CallRecord(
+                    sip_call_id=f"orphan-{k}",
+                    direction="in",
+                    channel_id=out.channels["Линия 1"],
+                    caller=phone,
+                    caller_phone=phone,
+                    ring_at=ring,
+                    result="no_answer",
+                )
+            )
+            out.calls.append(
+                {
+                    "direction": "in",
+                    "phone": phone,
+                    "ring_at": ring,
+                    "result": "no_answer",
+                    "channel_id": out.channels["Линия 1"],
+                    "lead": None,
+                }
+            )
 
         # Interests on every stage.
         for i in range(120):
@@ -207,15 +306,31 @@ def seed(db: Database, n_leads: int = 400, seed_value: int = 7) -> Seeded:
             created = START + timedelta(seconds=rng.randrange(int((NOW - START).total_seconds())))
             amount = rng.choice([None, Decimal("1000.50"), Decimal("25000"), Decimal("199.99")])
             responsible = rng.choice([*out.managers, None])
-            interest = Interest(client_id=client["id"], pipeline_id=stage["pipeline_id"], stage_id=stage["id"],
-                                title=f"Сделка {i}", amount=amount, responsible_user_id=responsible,
-                                lead_id=lead_row["id"] if lead_row else None, created_at=created)
+            interest = Interest(
+                client_id=client["id"],
+                pipeline_id=stage["pipeline_id"],
+                stage_id=stage["id"],
+                title=f"Сделка {i}",
+                amount=amount,
+                responsible_user_id=responsible,
+                lead_id=lead_row["id"] if lead_row else None,
+                created_at=created,
+            )
             s.add(interest)
             s.flush()
             if stage["kind"] == StageKind.OPEN.value:
                 client["active_interest"] = True
-            out.interests.append({"id": interest.id, "stage": stage, "amount": amount, "created_at": created,
-                                  "responsible": responsible, "lead": lead_row, "client": client})
+            out.interests.append(
+                {
+                    "id": interest.id,
+                    "stage": stage,
+                    "amount": amount,
+                    "created_at": created,
+                    "responsible": responsible,
+                    "lead": lead_row,
+                    "client": client,
+                }
+            )
     return out
 
 
@@ -320,15 +435,26 @@ class Truth:
             buckets[("total", 0)].append(lead)
         result = {}
         for key, leads in buckets.items():
-            delays = [(x["first_action_at"] - x["received_at"]).total_seconds()
-                      for x in leads if x["first_action_at"] is not None]
-            with_sla = [x for x in leads if x["sla_due_at"] is not None
-                        and (x["first_action_at"] is not None or x["sla_due_at"] < now)]
-            in_sla = [x for x in with_sla if x["first_action_at"] is not None
-                      and x["first_action_at"] <= x["sla_due_at"]]
+            delays = [
+                (x["first_action_at"] - x["received_at"]).total_seconds()
+                for x in leads
+                if x["first_action_at"] is not None
+            ]
+            with_sla = [
+                x
+                for x in leads
+                if x["sla_due_at"] is not None and (x["first_action_at"] is not None or x["sla_due_at"] < now)
+            ]
+            in_sla = [
+                x
+                for x in with_sla
+                if x["first_action_at"] is not None and x["first_action_at"] <= x["sla_due_at"]
+            ]
             result[key] = {
-                "leads": len(leads), "answered": len(delays),
-                "median": nearest_rank(delays, 0.5), "p90": nearest_rank(delays, 0.9),
+                "leads": len(leads),
+                "answered": len(delays),
+                "median": nearest_rank(delays, 0.5),
+                "p90": nearest_rank(delays, 0.9),
                 "within": (len(in_sla) / len(with_sla)) if with_sla else None,
             }
         return result
@@ -347,14 +473,27 @@ class Truth:
             if self.channels is not None and call["channel_id"] not in self.channels:
                 continue
             lead = call["lead"]
-            filtered = (self.managers is not None or self.qualities is not None
-                        or self.sources is not None or self.viewer is not None)
+            filtered = (
+                self.managers is not None
+                or self.qualities is not None
+                or self.sources is not None
+                or self.viewer is not None
+            )
             if filtered and (lead is None or not self.lead_passes(lead, period=False)):
                 continue
-            later = [o["ring_at"] for o in outbound if o["phone"] == call["phone"] and o["ring_at"] > call["ring_at"]]
+            later = [
+                o["ring_at"]
+                for o in outbound
+                if o["phone"] == call["phone"] and o["ring_at"] > call["ring_at"]
+            ]
             back = min(later) if later else None
-            rows.append({"channel_id": call["channel_id"], "manager": lead["responsible"] if lead else None,
-                         "delay": (back - call["ring_at"]).total_seconds() if back else None})
+            rows.append(
+                {
+                    "channel_id": call["channel_id"],
+                    "manager": lead["responsible"] if lead else None,
+                    "delay": (back - call["ring_at"]).total_seconds() if back else None,
+                }
+            )
         return rows
 
     def missed_table(self) -> dict[tuple[str, Any], dict[str, Any]]:
@@ -367,8 +506,12 @@ class Truth:
         result = {}
         for key, rows in buckets.items():
             delays = [r["delay"] for r in rows if r["delay"] is not None]
-            result[key] = {"missed": len(rows), "called_back": len(delays),
-                           "median": nearest_rank(delays, 0.5), "p90": nearest_rank(delays, 0.9)}
+            result[key] = {
+                "missed": len(rows),
+                "called_back": len(delays),
+                "median": nearest_rank(delays, 0.5),
+                "p90": nearest_rank(delays, 0.9),
+            }
         return result
 
     def interests(self) -> list[dict[str, Any]]:
@@ -385,7 +528,9 @@ class Truth:
                 lead = interest["lead"]
                 if lead is None:
                     continue
-                probe = Truth(self.data, self.start, self.end, self.channels, None, self.qualities, self.sources)
+                probe = Truth(
+                    self.data, self.start, self.end, self.channels, None, self.qualities, self.sources
+                )
                 if not probe.lead_passes(lead, period=False):
                     continue
             rows.append(interest)
@@ -400,8 +545,10 @@ class Truth:
             reached = None
             if stage["kind"] != "lost":
                 reached = sum(
-                    1 for i in chosen
-                    if i["stage"]["pipeline_id"] == stage["pipeline_id"] and i["stage"]["kind"] != "lost"
+                    1
+                    for i in chosen
+                    if i["stage"]["pipeline_id"] == stage["pipeline_id"]
+                    and i["stage"]["kind"] != "lost"
                     and (i["stage"]["position"], i["stage"]["id"]) >= (stage["position"], stage["id"])
                 )
             result[stage["id"]] = {

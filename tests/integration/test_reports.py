@@ -77,42 +77,59 @@ def test_a_lead_at_2330_local_belongs_to_that_local_day(db: Database, seeded: Se
     day = date(2026, 3, 10)
     filters = ReportFilters(date_from=day, date_to=day, zone=zone)
     result = run(db, ReportName.LEADS, filters)
-    late = [lead for lead in seeded.leads[:6]
-            if lead["received_at"].astimezone(zone).date() == day
-            and lead["received_at"].astimezone(zone).hour == 23]
+    late = [
+        lead
+        for lead in seeded.leads[:6]
+        if lead["received_at"].astimezone(zone).date() == day
+        and lead["received_at"].astimezone(zone).hour == 23
+    ]
     assert late, "the seed has a lead at 23:30 local"
     assert result.totals["total"] == len(truth(seeded, zone, day, day).leads())
     with db.session() as session:
         rows = drill_down(session, Actor.system(), ReportName.LEADS, filters, {}).rows
     ids = {r["id"] for r in rows}
     assert {lead["id"] for lead in late if lead["channel_id"] not in seeded.not_counted} <= ids
-    after_midnight = [lead for lead in seeded.leads[:6] if lead["received_at"].astimezone(zone).date() == date(2026, 3, 11)]
+    after_midnight = [
+        lead for lead in seeded.leads[:6] if lead["received_at"].astimezone(zone).date() == date(2026, 3, 11)
+    ]
     assert not ids & {lead["id"] for lead in after_midnight}
 
 
 def test_leads_filters_and_drill_down(db: Database, seeded: Seeded) -> None:
     manager = seeded.managers[0]
     filters = ReportFilters(
-        date_from=FIRST, date_to=LAST, zone=MOSCOW, manager_ids=(manager,), qualities=("target", "repeat"),
+        date_from=FIRST,
+        date_to=LAST,
+        zone=MOSCOW,
+        manager_ids=(manager,),
+        qualities=("target", "repeat"),
         sources=("yandex", NO_SOURCE),
     )
     result = run(db, ReportName.LEADS, filters)
     t = truth(seeded, managers={manager}, qualities={"target", "repeat"}, sources={"yandex", None})
-    assert {(r["kind"], r["drill"]["channel_id"]): {s: r[s] for s in STATES} for r in result.rows} == t.leads_table()
+    assert {
+        (r["kind"], r["drill"]["channel_id"]): {s: r[s] for s in STATES} for r in result.rows
+    } == t.leads_table()
     row = result.rows[0]
     with db.session() as session:
-        drilled = drill_down(session, Actor.system(), ReportName.LEADS, filters, {**row["drill"], "column": "new"})
+        drilled = drill_down(
+            session, Actor.system(), ReportName.LEADS, filters, {**row["drill"], "column": "new"}
+        )
     assert len(drilled.rows) == row["new"]
     assert all(r["state"] == "new" for r in drilled.rows)
     by_id = {lead["id"]: lead for lead in seeded.leads}
     for r in drilled.rows:
         assert by_id[r["id"]]["processed_at"] == r["processed_at"]
     # department filter: the first two managers' department
-    filters = ReportFilters(date_from=FIRST, date_to=LAST, zone=MOSCOW, department_ids=(seeded.departments[0],))
+    filters = ReportFilters(
+        date_from=FIRST, date_to=LAST, zone=MOSCOW, department_ids=(seeded.departments[0],)
+    )
     result = run(db, ReportName.LEADS, filters)
     assert result.totals["total"] == len(truth(seeded, managers=set(seeded.managers[:2])).leads())
     # kind filter
-    result = run(db, ReportName.LEADS, ReportFilters(date_from=FIRST, date_to=LAST, zone=MOSCOW, kinds=("call",)))
+    result = run(
+        db, ReportName.LEADS, ReportFilters(date_from=FIRST, date_to=LAST, zone=MOSCOW, kinds=("call",))
+    )
     assert {r["kind"] for r in result.rows} == {"call"}
     assert result.totals["total"] == len(truth(seeded, channels={seeded.channels["Линия 1"]}).leads())
 
@@ -160,8 +177,13 @@ def test_rejections_by_reason_channel_and_manager(db: Database, seeded: Seeded) 
         assert sum(r["share"] for r in rows) == pytest.approx(1.0)
     row = next(r for r in result.rows if r["group"] == "channel")
     with db.session() as session:
-        drilled = drill_down(session, Actor.system(), ReportName.REJECTIONS,
-                             ReportFilters(date_from=FIRST, date_to=LAST, zone=MOSCOW), row["drill"])
+        drilled = drill_down(
+            session,
+            Actor.system(),
+            ReportName.REJECTIONS,
+            ReportFilters(date_from=FIRST, date_to=LAST, zone=MOSCOW),
+            row["drill"],
+        )
     assert len(drilled.rows) == row["count"]
 
 
@@ -191,7 +213,9 @@ def test_funnel_by_stage_with_conversion(db: Database, seeded: Seeded) -> None:
     assert len(drilled.rows) == stage_row["count"]
     # A lead filter keeps the interests made from such leads.
     call = seeded.channels["Линия 1"]
-    result = run(db, ReportName.FUNNEL, ReportFilters(date_from=FIRST, date_to=LAST, zone=MOSCOW, channel_ids=(call,)))
+    result = run(
+        db, ReportName.FUNNEL, ReportFilters(date_from=FIRST, date_to=LAST, zone=MOSCOW, channel_ids=(call,))
+    )
     assert result.totals["count"] == len(truth(seeded, channels={call}).interests())
 
 
@@ -207,8 +231,10 @@ def test_control_lights(db: Database, seeded: Seeded) -> None:
         figures = by_manager.setdefault(client["manager"], {"clients": 0, "green": 0, "yellow": 0, "red": 0})
         figures["clients"] += 1
         figures[client["light"]] += 1
-    assert {r["drill"]["manager_id"]: {k: r[k] for k in ("clients", "green", "yellow", "red")}
-            for r in result.rows} == by_manager
+    assert {
+        r["drill"]["manager_id"]: {k: r[k] for k in ("clients", "green", "yellow", "red")}
+        for r in result.rows
+    } == by_manager
     assert result.totals["clients"] == len(expected)
     with db.session() as session:
         drilled = drill_down(session, Actor.system(), ReportName.CONTROL, filters, {})
@@ -269,15 +295,18 @@ def test_sources(db: Database, seeded: Seeded) -> None:
     filters = ReportFilters(date_from=FIRST, date_to=LAST, zone=MOSCOW)
     result = run(db, ReportName.SOURCES, filters)
     expected = truth(seeded).sources_table()
-    got = {(r["drill"]["source"] or None): (r["leads"], r["target"], r["converted"], r["rejected"])
-           for r in result.rows}
+    got = {
+        (r["drill"]["source"] or None): (r["leads"], r["target"], r["converted"], r["rejected"])
+        for r in result.rows
+    }
     assert got == expected
     for row in result.rows:
         assert row["target_share"] == pytest.approx(row["target"] / row["leads"])
     row = next(r for r in result.rows if r["drill"]["source"] == NO_SOURCE)
     with db.session() as session:
-        drilled = drill_down(session, Actor.system(), ReportName.SOURCES, filters,
-                             {**row["drill"], "column": "converted"})
+        drilled = drill_down(
+            session, Actor.system(), ReportName.SOURCES, filters, {**row["drill"], "column": "converted"}
+        )
     assert len(drilled.rows) == row["converted"]
 
 
@@ -290,12 +319,19 @@ def test_kpi(db: Database, seeded: Seeded) -> None:
     t = truth(seeded)
     leads = t.leads()
     assert result.totals["leads_in"] == len(leads)
-    assert result.totals["processed"] == sum(1 for x in leads if x["state"] in ("converted", "repeat_processed", "rejected"))
+    assert result.totals["processed"] == sum(
+        1 for x in leads if x["state"] in ("converted", "repeat_processed", "rejected")
+    )
     assert result.totals["converted"] == sum(1 for x in leads if x["state"] == "converted")
     assert result.totals["missed_calls"] == len(t.missed())
     end = min(t.end, datetime.now(UTC))
-    overdue = [x for x in t.leads(period=False) if x["state"] in ("new", "in_progress", "repeat")
-               and x["sla_due_at"] is not None and x["sla_due_at"] < end]
+    overdue = [
+        x
+        for x in t.leads(period=False)
+        if x["state"] in ("new", "in_progress", "repeat")
+        and x["sla_due_at"] is not None
+        and x["sla_due_at"] < end
+    ]
     assert result.totals["overdue"] == len(overdue)
     per_manager = {r["drill"]["manager_id"]: r["leads_in"] for r in result.rows}
     for manager in seeded.managers:
@@ -325,7 +361,9 @@ def test_xlsx_csv_json_pdf_carry_the_same_numbers(db: Database, seeded: Seeded) 
     stream = io.BytesIO()
     write_report(result, ReportFormat.JSON, stream, MOSCOW)
     document = json.loads(stream.getvalue())
-    assert document["report"] == "leads" and document["from"] == "2026-03-01" and document["to"] == "2026-03-20"
+    assert (
+        document["report"] == "leads" and document["from"] == "2026-03-01" and document["to"] == "2026-03-20"
+    )
     assert [r["total"] for r in document["rows"]] == [r["total"] for r in result.rows]
     assert set(document["rows"][0]) >= {"kind", "channel", "total", *STATES}
     assert document["totals"]["total"] == result.totals["total"]
@@ -351,8 +389,14 @@ def test_every_report_writes_every_format(db: Database, seeded: Seeded, name: Re
         assert stream.getvalue()
     if result.rows:
         with db.session() as session:
-            drilled = drill_down(session, Actor.system(), name, ReportFilters(date_from=FIRST, date_to=LAST, zone=MOSCOW),
-                                 result.rows[0]["drill"], limit=3)
+            drilled = drill_down(
+                session,
+                Actor.system(),
+                name,
+                ReportFilters(date_from=FIRST, date_to=LAST, zone=MOSCOW),
+                result.rows[0]["drill"],
+                limit=3,
+            )
         assert len(drilled.rows) <= 3
 
 
@@ -364,7 +408,9 @@ def test_cancelled_report_raises(db: Database, seeded: Seeded) -> None:
         return len(calls) > 1
 
     with db.session() as session, pytest.raises(ReportCancelled):
-        run_report(session, Actor.system(), ReportName.MISSED_CALLS, ReportFilters(zone=MOSCOW), cancelled=cancelled)
+        run_report(
+            session, Actor.system(), ReportName.MISSED_CALLS, ReportFilters(zone=MOSCOW), cancelled=cancelled
+        )
 
 
 def test_presets() -> None:
