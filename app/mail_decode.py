@@ -67,6 +67,8 @@ _CYRILLIC_LOWER = re.compile(r"[\u0430-\u044f\u0451]")
 _COMMON_RUSSIAN = set("оеаинтсрвл")
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 _WHITESPACE = re.compile(r"\s+")
+_BASE64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_NOT_BASE64 = bytes(b for b in range(256) if b not in _BASE64_ALPHABET)
 
 
 class AutoKind(StrEnum):
@@ -371,8 +373,8 @@ def _encoded_size(part: Message) -> int:
     encoding = str(part.get("content-transfer-encoding", "") or "").strip().lower()
     if encoding == "base64":
         # Exact decoded size from the encoded text, without decoding megabytes of it.
-        length = sum(1 for ch in payload if ch.isalnum() or ch in "+/")
-        return length * 3 // 4
+        data = payload.encode("ascii", "ignore").translate(None, _NOT_BASE64)
+        return len(data) * 3 // 4
     if encoding == "quoted-printable":
         body = part.get_payload(decode=True)
         return len(body) if isinstance(body, bytes) else len(payload)

@@ -217,7 +217,9 @@ def send_smtp(account: MailAccount, message: EmailMessage, recipients: Sequence[
         with smtp:
             if account.security == "starttls":
                 smtp.starttls(context=ssl.create_default_context())
-            if account.login and account.password:
+            smtp.ehlo_or_helo_if_needed()
+            # A relay that offers no AUTH (a local server, the office smarthost) takes mail as is.
+            if account.login and account.password and smtp.has_extn("auth"):
                 smtp.login(account.login, account.password)
             smtp.send_message(message, from_addr=sender, to_addrs=list(recipients))
     except smtplib.SMTPAuthenticationError as error:

@@ -99,6 +99,7 @@ __all__ = [
     "StoreResult",
     "TaskDTO",
     "ThreadItem",
+    "attachment_bytes",
     "compose",
     "create_task_from_letter",
     "ensure_folder",
@@ -112,6 +113,7 @@ __all__ = [
     "save_attachment",
     "send_letter",
     "store_letters",
+    "write_cursor",
 ]
 
 
@@ -153,6 +155,8 @@ class MailboxDTO:
     lead_source: bool
     active: bool
     folders: tuple[FolderDTO, ...]
+    # The text put under new letters and replies (the channel's "signature" setting).
+    signature: str | None = None
 
     @property
     def unread(self) -> int:
@@ -181,6 +185,8 @@ class LetterSummary:
     intake: str | None
     lead_id: int | None
     thread_key: str
+    # The state of the letter's lead, for the list's badge (None: no lead).
+    lead_state: LeadState | None = None
 
     @property
     def sender(self) -> str:
@@ -410,7 +416,8 @@ def read_cursor(session: Session, channel_id: int, folder: str) -> FolderCursor 
         return None
 
 
-def _write_cursor(session: Session, channel_id: int, folder: str, cursor: FolderCursor) -> None:
+def write_cursor(session: Session, channel_id: int, folder: str, cursor: FolderCursor) -> None:
+    """Move a folder's sync cursor (in the caller's transaction)."""
     value = {"uidvalidity": cursor.uidvalidity, "last_uid": cursor.last_uid}
     state = session.get(ConnectorState, (channel_id, _cursor_key(folder)))
     if state is None:
@@ -591,7 +598,7 @@ def store_letters(
     session.add_all(MailLetterSource(letter_id=row.id, raw=raw) for row, _item, raw in new)
     session.add_all(_timeline_entry(row, lead) for row, lead in timeline)
     if cursor is not None:
-        _write_cursor(session, channel_id, folder, cursor)
+        write_cursor(session, channel_id, folder, cursor)
     session.flush()
     for problem in problems:
         log.info("mailbox %s, folder %s: %s", channel_id, folder, problem)
@@ -713,12 +720,23 @@ def mailboxes(session: Session, actor: Actor) -> tuple[MailboxDTO, ...]:
                 folders=tuple(
                     sorted(folders.get(channel.id, []), key=lambda f: (order.get(f.role, 1), f.name.lower()))
                 ),
+                signature=account.signature,
             )
         )
     return tuple(result)
 
 
-def _summary(letter: MailLetter) -> LetterSummary:
+def _lead_states(session: Session, letters: Iterable[MailLetter]) -> dict[int, LeadState]:
+    ids = {letter.lead_id for letter in letters if letter.lead_id is not None}
+    if not ids:
+        return {}
+    return {
+        lead_id: LeadState(state)
+        for lead_id, state in session.execute(select(Lead.id, Lead.state).where(Lead.id.in_(ids)))
+    }
+
+
+def _summary(letter: MailLetter, states: dict[int, LeadState] | None = None) -> LetterSummary:
     return LetterSummary(
         id=letter.id,
         channel_id=letter.channel_id,
@@ -737,6 +755,7 @@ def _summary(letter: MailLetter) -> LetterSummary:
         intake=letter.intake,
         lead_id=letter.lead_id,
         thread_key=letter.thread_key,
+        lead_state=(states or {}).get(letter.lead_id) if letter.lead_id is not None else None,
     )
 
 
@@ -769,12 +788,16 @@ def message_list(
     keys = [key for key, _ in page]
     by_key: dict[str, list[LetterSummary]] = {key: [] for key in keys}
     if keys:
-        for letter in session.scalars(
-            select(MailLetter)
-            .where(*where, MailLetter.thread_key.in_(keys))
-            .order_by(MailLetter.received_at, MailLetter.id)
-        ):
-            by_key[letter.thread_key].append(_summary(letter))
+        rows = list(
+            session.scalars(
+                select(MailLetter)
+                .where(*where, MailLetter.thread_key.in_(keys))
+                .order_by(MailLetter.received_at, MailLetter.id)
+            )
+        )
+        states = _lead_states(session, rows)
+        for letter in rows:
+            by_key[letter.thread_key].append(_summary(letter, states))
     items = []
     for key, latest_at in page:
         letters = tuple(by_key.get(key, ()))
@@ -804,7 +827,7 @@ def open_letter(session: Session, actor: Actor, letter_id: int) -> LetterDetail:
         state = session.scalar(select(Lead.state).where(Lead.id == letter.lead_id))
         lead_state = LeadState(state) if state else None
     return LetterDetail(
-        summary=_summary(letter),
+        summary=_summary(letter, {letter.lead_id: lead_state} if letter.lead_id and lead_state else None),
         channel_name=channel.name,
         folder_name=folder.name,
         message_id=letter.message_id,
@@ -831,16 +854,21 @@ def open_letter(session: Session, actor: Actor, letter_id: int) -> LetterDetail:
     )
 
 
-def save_attachment(session: Session, actor: Actor, letter_id: int, index: int, path: Path | str) -> Path:
-    """Write one attachment of a letter to ``path`` (a file, or a folder to put it in by its name)."""
+def attachment_bytes(session: Session, actor: Actor, letter_id: int, index: int) -> tuple[str, bytes]:
+    """One part of a letter (an attachment, an inline picture): its file name and decoded bytes."""
     letter = _letter(session, actor, letter_id)
     raw = session.scalar(select(MailLetterSource.raw).where(MailLetterSource.letter_id == letter.id))
     if raw is None:
         raise NotFound(f"The source of letter {letter_id} is not stored; its attachments cannot be saved.")
     try:
-        name, data = attachment_content(bytes(raw), index)
+        return attachment_content(bytes(raw), index)
     except KeyError as error:
         raise NotFound(f"Letter {letter_id} has no attachment {index}.") from error
+
+
+def save_attachment(session: Session, actor: Actor, letter_id: int, index: int, path: Path | str) -> Path:
+    """Write one attachment of a letter to ``path`` (a file, or a folder to put it in by its name)."""
+    name, data = attachment_bytes(session, actor, letter_id, index)
     target = Path(path)
     if target.is_dir():
         target = target / (name or f"attachment-{index}")
@@ -854,15 +882,18 @@ def lead_letters(session: Session, actor: Actor, lead_id: int) -> tuple[LetterSu
     linked = select(Interaction.letter_id).where(
         Interaction.lead_id == lead_id, Interaction.letter_id.is_not(None)
     )
-    letters = session.scalars(
-        select(MailLetter)
-        .where(or_(MailLetter.lead_id == lead_id, MailLetter.id.in_(linked)))
-        .order_by(MailLetter.received_at, MailLetter.id)
+    letters = list(
+        session.scalars(
+            select(MailLetter)
+            .where(or_(MailLetter.lead_id == lead_id, MailLetter.id.in_(linked)))
+            .order_by(MailLetter.received_at, MailLetter.id)
+        )
     )
+    states = _lead_states(session, letters)
     seen: dict[str, LetterSummary] = {}
     for letter in letters:
         # The same letter in two folders (INBOX and an archive) is shown once.
-        seen.setdefault(letter.external_id, _summary(letter))
+        seen.setdefault(letter.external_id, _summary(letter, states))
     return tuple(seen.values())
 
 
@@ -948,6 +979,15 @@ def mailbox_account(session: Session, channel_id: int) -> MailAccount:
     return mail_account(channel.id, settings, password)
 
 
+def _display(name: str, address: str) -> str:
+    """``Name <address>`` as a person reads it (not RFC 2047-encoded: sending encodes it)."""
+    if not name:
+        return address
+    if any(ch in name for ch in ',;<>@"()[]:'):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{address}>"
+
+
 def _re(prefix: str, subject: str) -> str:
     stripped = subject.strip()
     if re.match(rf"^\s*{prefix}\s*:", stripped, re.IGNORECASE):
@@ -1000,7 +1040,7 @@ def compose(
         for name, address in list(original.to_addresses or []) + list(original.cc_addresses or []):
             if address.lower() not in taken:
                 taken.add(address.lower())
-                cc.append(formataddr((name, address)) if name else address)
+                cc.append(_display(name, address))
     return Draft(
         channel_id=channel.id,
         to=tuple(to),
