@@ -49,7 +49,15 @@ SMTP_PORT = "smtp_port"
 SECURITY = "security"
 MAIL_LOGIN = "login"
 PASSWORD_ENV = "password_env"
-EMAIL_KEYS = (IMAP_HOST, IMAP_PORT, SMTP_HOST, SMTP_PORT, SECURITY, MAIL_LOGIN, PASSWORD_ENV)
+# The Mail issue: folders to watch (a list, default INBOX), the sender address when the login is
+# not one, and the signature put under new letters and replies.
+MAIL_FOLDERS = "folders"
+MAIL_ADDRESS = "address"
+MAIL_SIGNATURE = "signature"
+EMAIL_KEYS = (
+    IMAP_HOST, IMAP_PORT, SMTP_HOST, SMTP_PORT, SECURITY, MAIL_LOGIN, PASSWORD_ENV,
+    MAIL_FOLDERS, MAIL_ADDRESS, MAIL_SIGNATURE,
+)
 TELEGRAM_TOKEN_ENV = "telegram_token_env"
 API_URL = "api_url"
 DIALOG_KEYS = (TELEGRAM_TOKEN_ENV, API_URL)
@@ -83,6 +91,9 @@ class EmailSettings:
     security: str = "ssl"
     login: str | None = None
     password_env: str | None = None
+    folders: tuple[str, ...] = ()  # empty: INBOX
+    address: str | None = None
+    signature: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,7 +493,24 @@ def _email_settings(email: EmailSettings) -> dict[str, Any]:
         settings[MAIL_LOGIN] = email.login.strip()
     if email.password_env:
         settings[PASSWORD_ENV] = _env_name(email.password_env, "the mailbox password")
+    settings.update(mail_extras(email))
     return settings
+
+
+def mail_extras(email: EmailSettings) -> dict[str, Any]:
+    """The folders, sender address and signature of a mailbox as stored in its settings."""
+    extras: dict[str, Any] = {}
+    folders = [name.strip() for name in email.folders if name.strip()]
+    if folders:
+        extras[MAIL_FOLDERS] = list(dict.fromkeys(folders))
+    if email.address and email.address.strip():
+        address = normalize_email(email.address)
+        if address is None:
+            raise ValidationError(f"'{email.address.strip()}' is not an e-mail address.")
+        extras[MAIL_ADDRESS] = address
+    if email.signature and email.signature.strip():
+        extras[MAIL_SIGNATURE] = email.signature.rstrip()
+    return extras
 
 
 def _dialog_settings(dialog: DialogSettings) -> dict[str, Any]:

@@ -248,7 +248,14 @@ def email_settings_of(channel: ChannelDTO) -> EmailSettings:
         security=str(settings.get(SECURITY) or "ssl"),
         login=_str_or_none(settings.get(MAIL_LOGIN)),
         password_env=_str_or_none(settings.get(PASSWORD_ENV)),
+        folders=_names(settings.get(admin.MAIL_FOLDERS)),
+        address=_str_or_none(settings.get(admin.MAIL_ADDRESS)),
+        signature=_str_or_none(settings.get(admin.MAIL_SIGNATURE)),
     )
+
+
+def _names(value: object) -> tuple[str, ...]:
+    return tuple(str(name) for name in value) if isinstance(value, list | tuple) else ()
 
 
 def dialog_settings_of(channel: ChannelDTO) -> DialogSettings:
@@ -509,6 +516,10 @@ def _email_settings(email: EmailSettings) -> dict[str, Any]:
             settings[PASSWORD_ENV] = admin._env_name(email.password_env, "the mailbox password")
         except ValidationError as error:
             raise InvalidField("password_env", str(error)) from error
+    try:
+        settings.update(admin.mail_extras(email))
+    except ValidationError as error:
+        raise InvalidField("address", str(error)) from error
     return settings
 
 

@@ -534,19 +534,30 @@ def list_conversations(
     if unanswered_only:
         conditions.append(Conversation.waiting_since.is_not(None))
     waiting_first = case((Conversation.waiting_since.is_not(None), 0), else_=1)
-    statement = (
-        _conversation_query()
-        .where(*conditions)
-        .order_by(
-            waiting_first,
-            Conversation.waiting_since,
-            func.coalesce(Conversation.last_message_at, Conversation.created_at).desc(),
-            Conversation.id.desc(),
+    # The page's ids first, from the conversations (and their leads, for visibility) alone; names
+    # and the last message are then read for that page only, not for every conversation sorted.
+    ids = list(
+        session.scalars(
+            select(Conversation.id)
+            .outerjoin(Lead, Lead.id == Conversation.lead_id)
+            .where(*conditions)
+            .order_by(
+                waiting_first,
+                Conversation.waiting_since,
+                func.coalesce(Conversation.last_message_at, Conversation.created_at).desc(),
+                Conversation.id.desc(),
+            )
+            .offset(max(offset, 0))
+            .limit(max(limit, 0))
         )
-        .offset(max(offset, 0))
-        .limit(max(limit, 0))
     )
-    rows = tuple(_conversation_dto(row) for row in session.execute(statement))
+    found = {}
+    if ids:
+        found = {
+            row[0].id: _conversation_dto(row)
+            for row in session.execute(_conversation_query().where(Conversation.id.in_(ids)))
+        }
+    rows = tuple(found[conversation_id] for conversation_id in ids if conversation_id in found)
     counts = session.execute(
         select(func.count(), func.count(Conversation.waiting_since))
         .select_from(Conversation)
