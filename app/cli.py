@@ -222,10 +222,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_connector_commands(commands)
 
+    # report (app/cli_report.py)
+    from app.cli_report import add_parser as add_report_parser
+
+    add_report_parser(commands, _Parser, _date)
+    commands.choices["report"].set_defaults(handler=_cmd_report)
+
     # Commands of the contract that later versions bring: a sentence instead of "invalid choice".
     for name, text in (
         ("import", "import leads from CSV or XLSX (not available yet)"),
-        ("report", "built-in reports (not available yet)"),
     ):
         later = commands.add_parser(name, help=text, add_help=False)
         later.add_argument("rest", nargs=argparse.REMAINDER)
@@ -268,12 +273,6 @@ def _channel_options(parser: argparse.ArgumentParser) -> None:
     email.add_argument("--security", choices=["ssl", "starttls", "none"], help="default: ssl")
     email.add_argument("--login", metavar="LOGIN", help="mailbox login")
     email.add_argument("--password-env", metavar="VAR", help="environment variable with the mailbox password")
-    email.add_argument(
-        "--folder", action="append", default=[], metavar="NAME",
-        help="IMAP folder to watch (repeatable; default: INBOX)",
-    )
-    email.add_argument("--address", metavar="ADDR", help="sender address (default: the login, if an address)")
-    email.add_argument("--signature", metavar="TEXT", help="signature under new letters and replies")
     dialog = parser.add_argument_group("dialog")
     dialog.add_argument("--telegram-token-env", metavar="VAR", help="environment variable with the bot token")
     dialog.add_argument("--api-url", metavar="URL", help="Bot API base URL (default: Telegram's own)")
@@ -285,9 +284,7 @@ def _channel_options(parser: argparse.ArgumentParser) -> None:
 
 _KIND_OPTIONS: dict[ChannelKind, tuple[str, ...]] = {
     ChannelKind.CALL: ("internal_pattern", "own_number"),
-    ChannelKind.EMAIL: (
-        "imap", "smtp", "security", "login", "password_env", "folder", "address", "signature",
-    ),
+    ChannelKind.EMAIL: ("imap", "smtp", "security", "login", "password_env"),
     ChannelKind.DIALOG: ("telegram_token_env", "api_url"),
     ChannelKind.REQUEST: ("web_form",),
 }
@@ -493,9 +490,6 @@ def _cmd_channel_add(args: argparse.Namespace, db: Database) -> int:
                 security=args.security or "ssl",
                 login=args.login,
                 password_env=args.password_env,
-                folders=tuple(args.folder),
-                address=args.address,
-                signature=args.signature,
             )
             if kind is ChannelKind.EMAIL
             else None
@@ -787,6 +781,12 @@ def _cmd_export_leads(args: argparse.Namespace, db: Database) -> int:
             write_leads(rows, fmt, buffer)
             out.write(buffer.getvalue().decode("utf-8-sig" if fmt is ExportFormat.CSV else "utf-8"))
     return 0
+
+
+def _cmd_report(args: argparse.Namespace, db: Database) -> int:
+    from app.cli_report import run as run_report_command
+
+    return run_report_command(args, db, _out())
 
 
 # ------------------------------------------------------------------------------------------ main
