@@ -273,6 +273,12 @@ def _channel_options(parser: argparse.ArgumentParser) -> None:
     email.add_argument("--security", choices=["ssl", "starttls", "none"], help="default: ssl")
     email.add_argument("--login", metavar="LOGIN", help="mailbox login")
     email.add_argument("--password-env", metavar="VAR", help="environment variable with the mailbox password")
+    email.add_argument(
+        "--folder", action="append", default=[], metavar="NAME",
+        help="IMAP folder to watch (repeatable; default: INBOX)",
+    )
+    email.add_argument("--address", metavar="ADDR", help="sender address (default: the login, if an address)")
+    email.add_argument("--signature", metavar="TEXT", help="signature under new letters and replies")
     dialog = parser.add_argument_group("dialog")
     dialog.add_argument("--telegram-token-env", metavar="VAR", help="environment variable with the bot token")
     dialog.add_argument("--api-url", metavar="URL", help="Bot API base URL (default: Telegram's own)")
@@ -284,7 +290,9 @@ def _channel_options(parser: argparse.ArgumentParser) -> None:
 
 _KIND_OPTIONS: dict[ChannelKind, tuple[str, ...]] = {
     ChannelKind.CALL: ("internal_pattern", "own_number"),
-    ChannelKind.EMAIL: ("imap", "smtp", "security", "login", "password_env"),
+    ChannelKind.EMAIL: (
+        "imap", "smtp", "security", "login", "password_env", "folder", "address", "signature",
+    ),
     ChannelKind.DIALOG: ("telegram_token_env", "api_url"),
     ChannelKind.REQUEST: ("web_form",),
 }
@@ -490,6 +498,9 @@ def _cmd_channel_add(args: argparse.Namespace, db: Database) -> int:
                 security=args.security or "ssl",
                 login=args.login,
                 password_env=args.password_env,
+                folders=tuple(args.folder),
+                address=args.address,
+                signature=args.signature,
             )
             if kind is ChannelKind.EMAIL
             else None
