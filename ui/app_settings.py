@@ -84,6 +84,15 @@ SIP_LISTEN: Setting[str] = Setting(
     "softphone/sip_listen", str, "", QT_TRANSLATE_NOOP("AppSettings", "Direct SIP listen address")
 )
 
+# Background sync (ui/background_sync.py): this desktop may fetch mail and messengers; leases in the
+# database make sure each channel is fetched by one process only, so "on" is safe on every desk.
+FETCH_CHANNELS: Setting[bool] = Setting(
+    "sync/fetch_channels",
+    bool,
+    True,
+    QT_TRANSLATE_NOOP("AppSettings", "Fetch mail and messengers on this computer"),
+)
+
 ALL: tuple[Setting[Any], ...] = (
     LANGUAGE,
     LAST_LOGIN,
@@ -94,6 +103,7 @@ ALL: tuple[Setting[Any], ...] = (
     TRAY_NOTIFICATIONS,
     CLOSE_TO_TRAY_HINT_SHOWN,
     SIP_LISTEN,
+    FETCH_CHANNELS,
 )
 
 

@@ -214,6 +214,10 @@ def main(options: argparse.Namespace) -> int:
     from ui.main_window import MainWindow
 
     watcher = ChangeWatcher(db, app)
+    from ui.app_settings import FETCH_CHANNELS
+    from ui.background_sync import BackgroundSync, show_in_status_bar
+
+    sync = BackgroundSync(db, app)
     context = AppContext(db=db, actor=signed_in.actor, user=signed_in.user, tasks=tasks, watcher=watcher)
     window = MainWindow(context, settings=settings, sip_listen=sip_listen or settings.get(SIP_LISTEN) or None)
     if window.tray is not None:
@@ -233,6 +237,10 @@ def main(options: argparse.Namespace) -> int:
         )
         watcher.start()
         window.start_background()
+        # Mail and messengers are fetched here unless this workstation says no (leases keep it to
+        # one process per channel however many desks run).
+        if settings.get(FETCH_CHANNELS) and sync.start():
+            show_in_status_bar(sync, window)
         _load_company_name(window)
         quit_after = os.environ.get(ENV_QUIT_AFTER_MS)
         if quit_after:
@@ -245,6 +253,8 @@ def main(options: argparse.Namespace) -> int:
 
     def on_about_to_quit() -> None:
         window.save_state()
+        # Before the database closes: the sync releases its leases (another process takes over at once).
+        sync.stop(10.0)
         watcher.stop()
         tasks.wait(10_000)
         db.dispose()

@@ -17,6 +17,7 @@ from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -869,12 +870,38 @@ class LanguagePage(QWidget):
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
+        # This workstation's background sync (ui/background_sync.py): applied at the next start.
+        layout.addSpacing(12)
+        layout.addWidget(heading(self.tr("This computer"), self))
+        self.fetch_check = QCheckBox(self.tr("&Fetch mail and messengers on this computer"), self)
+        self.fetch_check.setObjectName("fetch_channels")
+        self.fetch_check.setToolTip(
+            self.tr(
+                "Each channel is fetched by one computer (or the Inflow service) at a time, however many "
+                "computers have this on. Applies the next time Inflow starts."
+            )
+        )
+        layout.addWidget(self.fetch_check)
+        self._fetch: Any = None
+        try:
+            from ui.app_settings import FETCH_CHANNELS, AppSettings
+        except ImportError:
+            self.fetch_check.setEnabled(False)
+        else:
+            self._fetch = (AppSettings(self._store._qsettings), FETCH_CHANNELS)
+            self.fetch_check.setChecked(bool(self._fetch[0].get(FETCH_CHANNELS)))
+            self.fetch_check.toggled.connect(self._on_fetch_toggled)
         layout.addStretch(1)
         current = self._store.get()
         self.choices.get(current, self.choices["system"]).setChecked(True)
         self._initial = current
         for value, button in self.choices.items():
             button.toggled.connect(lambda checked, value=value: self._on_toggled(checked, value))
+
+    def _on_fetch_toggled(self, checked: bool) -> None:
+        settings, setting = self._fetch
+        settings.set(setting, checked)
+        settings.sync()
 
     def language(self) -> str:
         """The stored choice: ``system``, ``ru`` or ``en``."""
