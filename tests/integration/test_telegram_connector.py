@@ -6,6 +6,9 @@ Every test runs on SQLite and PostgreSQL; the connector long-polls with a short 
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +35,7 @@ from app.services.dialogs import (
 )
 from app.services.permissions import Actor
 from app.services.secrets import SecretKind, set_secret
-from tests.bot_api_double import BotApiDouble
+from tests.bot_api_double import BotApiDouble, RemoteDouble
 from tests.factories import build, count, make_channel, make_client
 
 POLL = 0.3  # seconds a test's long poll waits for news
@@ -412,3 +415,36 @@ def test_group_chats_are_confirmed_but_make_no_conversation(db: Database, bot: B
     assert sync(db, channel_id, times=2) == [0, 0]
     assert bot.confirmed_offset == group + 1
     assert count(db, Conversation) == 0 and leads_of(db, channel_id) == []
+
+
+def test_the_double_runs_as_a_separate_process() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.bot_api_double", "--port", "0", "--token", "42:PROCESS-token"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert process.stdout is not None
+        address = json.loads(process.stdout.readline())
+        remote = RemoteDouble(address["url"], address["token"])
+        update_id = remote.enqueue_message(user_id=1234, text="Из другого процесса")
+
+        async def exchange() -> tuple[list[str | None], str]:
+            client = TelegramClient(address["token"], address["url"])
+            try:
+                batch = await client.fetch_updates(None, 1.0)
+                await client.fetch_updates(batch.next_offset, 0)
+                message_id = await client.send_text("1234", "Ответ")
+            finally:
+                await client.aclose()
+            return [m.text for m in batch.messages], message_id
+
+        texts, message_id = asyncio.run(exchange())
+        assert texts == ["Из другого процесса"]
+        assert remote.state()["confirmed_offset"] == update_id + 1
+        [sent] = remote.sent()
+        assert (sent["chat_id"], sent["text"], str(sent["message_id"])) == ("1234", "Ответ", message_id)
+    finally:
+        process.terminate()
+        assert process.wait(10) == 0
