@@ -1,8 +1,7 @@
 """The main window: workspace navigation, menus with shortcuts, global search, status bar, tray.
 
 Workspaces are built the first time they are shown (My Sales at once), each from its own module;
-a module that is not part of this build shows a plain "not available" page instead. Mail shows
-its "not set up" page until the Mail issue brings the workspace.
+a module that is not part of this build shows a plain "not available" page instead.
 """
 
 from __future__ import annotations
@@ -325,17 +324,7 @@ class MainWindow(QMainWindow):
     def _create_workspace(self, key: str) -> QWidget:
         factories: dict[str, Callable[[], QWidget]] = {
             "my_sales": self._create_my_sales,
-            "mail": lambda: PlaceholderWorkspace(
-                "mail",
-                self.tr("Mail is not set up yet"),
-                self.tr(
-                    "Here the dispatcher will read the letters of the company's mailboxes, reply to them "
-                    "and turn them into leads or tasks. Mailboxes are set up in Settings → Channels; "
-                    "fetching the mail comes with a later version of Inflow."
-                ),
-                "mail",
-                self,
-            ),
+            "mail": lambda: self._create_optional("mail", "ui.mail", "MailWorkspace"),
             "dialogs": lambda: self._create_optional("dialogs", "ui.dialogs_workspace", "DialogsWorkspace"),
             "requests": lambda: self._create_optional("requests", "ui.requests", "RequestsWorkspace"),
             "reports": lambda: self._create_optional("reports", "ui.reports", "ReportsWorkspace"),

@@ -59,14 +59,18 @@ def test_navigation_lists_every_workspace_with_icons_and_shortcuts(window: MainW
     assert window.about_action in window.menus["help"].actions()
 
 
-@pytest.mark.parametrize("key", ["mail"])
-def test_unbuilt_workspaces_show_a_plain_not_set_up_state(window: MainWindow, key: str) -> None:
-    window.show_workspace(key)
+def test_mail_without_a_mailbox_says_where_to_add_one(window: MainWindow, qtbot: QtBot) -> None:
+    from ui.mail import MailWorkspace
+
+    window.show_workspace("mail")
     page = window.stack.currentWidget()
-    assert isinstance(page, PlaceholderWorkspace)
-    assert page.workspace == key
-    assert "not set up yet" in page.title()
-    assert len(page.explanation()) > 60  # says what will be there, not just "empty"
+    assert isinstance(page, MailWorkspace)
+    qtbot.waitUntil(lambda: page.loaded, timeout=5000)
+    assert page.is_empty
+    assert isinstance(page.empty, PlaceholderWorkspace)
+    assert page.empty.title() == "No mailbox yet"
+    assert "Settings → Channels" in page.empty.explanation()
+    assert not page.new_action.isEnabled()  # nothing to write from
 
 
 def test_shortcuts_switch_workspaces(window: MainWindow, qtbot: QtBot) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from enum import IntEnum
 from typing import Any
 
@@ -97,6 +98,11 @@ class MessageListModel(QAbstractTableModel):
         self._busy = False
         self._exhausted = True
         self._refresh_pending = False
+        # Read/unread marks shown before the service stored them: letter id → (read, the refresh
+        # serial after which a read reflects the stored mark, or None while the write runs). A read
+        # that started before the write committed would otherwise flip the row back for a moment.
+        self._marks: dict[int, tuple[bool, int | None]] = {}
+        self._serial = 0
         self._bold = QFont()
         self._bold.setBold(True)
         self._clip: QIcon | None = None
@@ -207,13 +213,32 @@ class MessageListModel(QAbstractTableModel):
         self._exhausted = exhausted
 
     def mark_read(self, letter_id: int, read: bool = True) -> None:
-        """Show a letter read (at once, before the service has stored it)."""
+        """Show a letter read (or unread) at once, before the service has stored it."""
+        self._marks[letter_id] = (read, None)
         row = self.row_of(letter_id)
         if row >= 0 and self._rows[row].unread == read:
-            from dataclasses import replace
-
             self._rows[row] = replace(self._rows[row], unread=not read)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+
+    def mark_stored(self, letter_id: int) -> None:
+        """The service stored the mark: reads started from now on show it by themselves."""
+        mark = self._marks.get(letter_id)
+        if mark is not None:
+            self._marks[letter_id] = (mark[0], self._serial)
+
+    def _with_marks(self, rows: list[MessageRow], serial: int | None = None) -> list[MessageRow]:
+        if serial is not None:
+            self._marks = {
+                key: mark for key, mark in self._marks.items() if mark[1] is None or serial <= mark[1]
+            }
+        if not self._marks:
+            return rows
+        return [
+            replace(row, unread=not self._marks[row.id][0])
+            if row.id in self._marks and row.unread == self._marks[row.id][0]
+            else row
+            for row in rows
+        ]
 
     def refresh(self) -> None:
         """Re-read the loaded range (at least a page) and apply the difference; selection stays."""
@@ -225,6 +250,8 @@ class MessageListModel(QAbstractTableModel):
             return
         generation = self._generation
         limit = max(self._page, len(self._rows))
+        self._serial += 1
+        serial = self._serial
 
         def work() -> Page:
             return pager(None, limit)
@@ -233,6 +260,7 @@ class MessageListModel(QAbstractTableModel):
             if generation != self._generation:
                 return
             rows, cursor = page
+            rows = self._with_marks(rows, serial)
             self._set_busy(False)
             if self._exhausted or len(rows) >= len(self._rows):
                 # The window read again ends where the next page starts.
@@ -262,6 +290,7 @@ class MessageListModel(QAbstractTableModel):
             if generation != self._generation:
                 return
             rows, next_cursor = result
+            rows = self._with_marks(rows)
             self._set_busy(False)
             known = {row.id for row in self._rows}
             fresh = [row for row in rows if row.id not in known]  # a refresh may have brought some

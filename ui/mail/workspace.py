@@ -211,6 +211,7 @@ class MailWorkspace(QWidget):
         for button in (self.open_lead_button, self.convert_button, self.reject_button, self.assign_button):
             bar.addWidget(button)
         self.lead_bar.hide()
+        self._update_lead_buttons()
 
         self.pane = ReadingPane(self.context)
         self.pane.letter_shown.connect(self.letter_opened)
@@ -423,9 +424,12 @@ class MailWorkspace(QWidget):
             log.warning("marking letter %s failed: %s", letter_id, error)
             self.model.refresh()
 
-        self.context.tasks.run(
-            work, guarded(self, lambda _r: self.reload_mailboxes()), guarded(self, failed), write=True
-        )
+        def done(_result: object) -> None:
+            self.model.mark_stored(letter_id)
+            self.reload_mailboxes()
+            self.model.refresh()
+
+        self.context.tasks.run(work, guarded(self, done), guarded(self, failed), write=True)
 
     def mark_unread(self) -> None:
         """Mark the letter being read as unread again."""
@@ -448,6 +452,9 @@ class MailWorkspace(QWidget):
             .replace("%1", str(letter.lead_id))
             .replace("%2", board_words.state_name(letter.lead_state or ""))
         )
+        # Until the lead is read (its state, version, the user's rights on it) nothing acts on it.
+        self.lead_actions.set_target(None)
+        self._update_lead_buttons()
         self.lead_bar.show()
         self._read_lead(letter.lead_id, request)
 
