@@ -394,18 +394,31 @@ class TelegramConnector:
         self._db = db
         self._options = options
         self._client = client
+        self._own_client = client is None
         self._identified = False
 
     async def sync_once(self) -> int:
         """Fetch updates (waiting up to ``poll_timeout``), store them, return how many were new."""
         if self._client is None:
             self._client = await asyncio.to_thread(self._make_client)
-        if not self._identified:
-            bot = await self._client.identify()
-            log.info("Channel %s: receiving messages of the bot @%s", self.channel_id, bot.username or bot.id)
-            self._identified = True
-        offset = await asyncio.to_thread(self._offset)
-        batch = await self._client.fetch_updates(offset, self._options.poll_timeout)
+        client = self._client
+        try:
+            if not self._identified:
+                bot = await client.identify()
+                log.info(
+                    "Channel %s: receiving messages of the bot @%s", self.channel_id, bot.username or bot.id
+                )
+                self._identified = True
+            offset = await asyncio.to_thread(self._offset)
+            batch = await client.fetch_updates(offset, self._options.poll_timeout)
+        except ConnectorError:
+            if self._own_client:
+                # Built again from the channel's settings next time: an administrator may have
+                # fixed the token or the API URL meanwhile.
+                self._client = None
+                self._identified = False
+                await client.aclose()
+            raise
         if batch.next_offset is None:
             return 0
         try:

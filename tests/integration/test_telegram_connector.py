@@ -448,3 +448,25 @@ def test_the_double_runs_as_a_separate_process() -> None:
     finally:
         process.terminate()
         assert process.wait(10) == 0
+
+
+def test_a_connector_picks_up_a_corrected_token_after_a_failure(db: Database, bot: BotApiDouble) -> None:
+    channel_id = dialog_channel(db, bot, token="1:WRONG")
+    bot.enqueue_message(user_id=1313, text="Есть кто?")
+
+    async def run() -> tuple[str, int]:
+        connector = create_connector(db, channel_id, ConnectorOptions(holder="test", poll_timeout=POLL))
+        try:
+            try:
+                await connector.sync_once()
+            except ConnectorError as error:
+                refused = str(error)
+            else:
+                raise AssertionError("a wrong token was accepted")
+            set_secret(SecretKind.TELEGRAM_TOKEN, channel_id, bot.token)  # the administrator fixes it
+            return refused, await connector.sync_once()
+        finally:
+            await connector.aclose()
+
+    refused, stored = asyncio.run(run())
+    assert "token" in refused and stored == 1
