@@ -89,6 +89,8 @@ MAX_QUICK_REPLIES = 50
 MAX_QUICK_REPLY_LENGTH = 1000
 # Telegram's limit for one text message; longer replies are refused with a sentence.
 MAX_TEXT_LENGTH = 4096
+# ... and for the caption of a photo or document.
+MAX_CAPTION_LENGTH = 1024
 
 
 # ------------------------------------------------------------------------------------------ DTOs
@@ -660,6 +662,10 @@ def send_reply(
         raise ValidationError("Type a reply or attach a file.")
     if text and len(text) > MAX_TEXT_LENGTH:
         raise ValidationError(f"The reply is too long: at most {MAX_TEXT_LENGTH} characters.")
+    if text and attachment is not None and len(text) > MAX_CAPTION_LENGTH:
+        raise ValidationError(
+            f"A text sent with a file may have at most {MAX_CAPTION_LENGTH} characters; send it separately."
+        )
     if attachment is not None and not attachment.is_file():
         raise ValidationError(f"The file {attachment} cannot be read.")
     with db.uow() as uow:

@@ -426,13 +426,21 @@ def test_a_pending_reply_cut_off_by_a_crash_may_be_retried_later(db: Database) -
     assert client.sent == [("33", "Оборвалось", None)]
 
 
-def test_empty_or_oversized_replies_are_refused(db: Database) -> None:
+def test_empty_or_oversized_replies_are_refused(db: Database, tmp_path: Path) -> None:
     channel_id = dialog_channel(db)
     [inbound] = ingest(db, channel_id, message(34))
     with pytest.raises(ValidationError):
         send_reply(db, SYSTEM, inbound.conversation_id, "   ", client=FakeMessenger())
     with pytest.raises(ValidationError):
         send_reply(db, SYSTEM, inbound.conversation_id, "я" * 5000, client=FakeMessenger())
+    leaflet = tmp_path / "leaflet.pdf"
+    leaflet.write_bytes(b"%PDF")
+    with pytest.raises(ValidationError, match="send it separately"):
+        send_reply(
+            db, SYSTEM, inbound.conversation_id, "я" * 1500, attachment=leaflet, client=FakeMessenger()
+        )
+    with pytest.raises(ValidationError):
+        send_reply(db, SYSTEM, inbound.conversation_id, "файл", attachment=tmp_path / "нет.pdf")
     assert count(db, ConversationMessage) == 1
 
 
