@@ -120,6 +120,7 @@ def raw_letter(
     in_reply_to: str | None = None,
     date: datetime = START,
     files: tuple[tuple[str, bytes], ...] = (),
+    inline_png: tuple[str, bytes] | None = None,
 ) -> bytes:
     """A letter as an IMAP server hands it out."""
     message = EmailMessage()
@@ -134,6 +135,10 @@ def raw_letter(
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")
+        if inline_png is not None:  # a picture the HTML shows by cid: (multipart/related)
+            content_id, data = inline_png
+            html_part = message.get_payload()[1]  # type: ignore[index]
+            html_part.add_related(data, maintype="image", subtype="png", cid=f"<{content_id}>")
     for name, data in files:
         message.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
     return message.as_bytes()

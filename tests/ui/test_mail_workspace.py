@@ -12,7 +12,8 @@ from email.utils import make_msgid
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QMessageBox, QWizard
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -24,7 +25,7 @@ from app.persistence.uow import Database
 from app.services import mail
 from tests.factories import build, lead, make_channel, unique
 from tests.mail_servers import SmtpSink, _smtp_session, smtp_server  # noqa: F401
-from tests.ui.mail_letters import HOSTILE_HTML, raw_letter
+from tests.ui.mail_letters import HOSTILE_HTML, png, raw_letter
 from tests.ui.shell_helpers import offscreen_windows
 from ui.context import AppContext
 from ui.intake_wizard import IntakeWizard
@@ -130,7 +131,8 @@ def test_an_html_letter_from_the_server_loads_nothing_remote(
     app_context: AppContext, workspace: MailWorkspace, qtbot: QtBot
 ) -> None:
     channel_id = email_channel(app_context.db)
-    store(app_context.db, channel_id, raw_letter(subject="Кухня на заказ", html=HOSTILE_HTML))
+    raw = raw_letter(subject="Кухня на заказ", html=HOSTILE_HTML, inline_png=("logo@client", png(size=6)))
+    store(app_context.db, channel_id, raw)
     workspace.refresh()
     shown(qtbot, workspace, 1)
     open_row(qtbot, workspace, 0)
@@ -140,6 +142,10 @@ def test_an_html_letter_from_the_server_loads_nothing_remote(
     text = browser.toPlainText()
     assert "Нужна кухня на заказ." in text and "SCRIPT-RAN" not in text
     qtbot.waitUntil(workspace.pane.blocked_label.isVisible, timeout=2000)
+    # The letter's own picture is shown (served from the letter, not fetched).
+    image = QTextDocument.ResourceType.ImageResource.value
+    picture = browser.document().resource(image, QUrl("cid:logo@client"))
+    assert picture is not None and picture.width() == 6
 
 
 def test_convert_a_letters_lead_through_the_wizard(

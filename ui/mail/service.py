@@ -9,7 +9,6 @@ thread's first letter unindented and its answers under it.
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -49,31 +48,18 @@ def _address(name: str | None, address: str | None) -> Address:
     return Address(name or "", address or "")
 
 
-def _signatures(session: Any) -> dict[int, str]:
-    """Each mailbox's signature (kept in its channel settings; the service's mailbox list has none)."""
-    from app.mail_transport import mail_account
-    from app.services.admin import list_channels
-
-    return {
-        channel.id: mail_account(channel.id, channel.settings, None).signature or ""
-        for channel in list_channels(session)
-        if channel.kind.value == "email"
-    }
-
-
 def mailboxes(db: Database, actor: Actor) -> list[Mailbox]:
     """The mailboxes the user may read, with their folders and counts."""
     mail = _mail()
     with db.session() as session:
         found = mail.mailboxes(session, actor)
-        signatures = _signatures(session) if found else {}
     return [
         Mailbox(
             id=box.channel_id,
             name=box.name,
             address=box.address or "",
             lead_source=box.lead_source,
-            signature=signatures.get(box.channel_id, ""),
+            signature=box.signature or "",
             folders=tuple(
                 Folder(f.id, f.channel_id, f.name, f.role or "", f.unread, f.total) for f in box.folders
             ),
@@ -82,7 +68,7 @@ def mailboxes(db: Database, actor: Actor) -> list[Mailbox]:
     ]
 
 
-def _row(summary: Any, depth: int, lead_states: dict[int, str]) -> MessageRow:
+def _row(summary: Any, depth: int) -> MessageRow:
     return MessageRow(
         id=summary.id,
         thread_id=summary.thread_key,
@@ -93,26 +79,8 @@ def _row(summary: Any, depth: int, lead_states: dict[int, str]) -> MessageRow:
         unread=not summary.seen,
         has_attachments=summary.has_attachments,
         lead_id=summary.lead_id,
-        lead_state=lead_states.get(summary.lead_id) if summary.lead_id is not None else None,
+        lead_state=summary.lead_state.value if summary.lead_state is not None else None,
     )
-
-
-def _lead_states(session: Any, lead_ids: set[int]) -> dict[int, str]:
-    """The states of the leads letters made (for the list's badges), in one query of plain values.
-
-    The service's letter summaries carry the lead's id but not its state (/tmp/mail_ui_needs.md).
-    """
-    if not lead_ids:
-        return {}
-    from sqlalchemy import select
-
-    from app.persistence.models import Lead
-
-    # A read of plain values through the session the service gave: no ORM object leaves this function.
-    return {
-        lead_id: str(state)
-        for lead_id, state in session.execute(select(Lead.id, Lead.state).where(Lead.id.in_(lead_ids)))
-    }
 
 
 def message_page(
@@ -123,10 +91,8 @@ def message_page(
     offset = int(cursor) if isinstance(cursor, int) else 0
     with db.session() as session:
         page = mail.message_list(session, actor, folder_id, offset=offset, limit=limit)
-        lead_ids = {s.lead_id for t in page.threads for s in t.letters if s.lead_id is not None}
-        states = _lead_states(session, lead_ids)
     rows = [
-        _row(summary, 0 if n == 0 else 1, states)
+        _row(summary, 0 if n == 0 else 1)
         for thread in page.threads
         for n, summary in enumerate(thread.letters)
     ]
@@ -169,23 +135,19 @@ def letter(db: Database, actor: Actor, letter_id: int) -> Letter:
 def _inline_parts(
     mail: Any, session: Any, actor: Actor, letter_id: int, html: str | None, parts: tuple[Attachment, ...]
 ) -> dict[str, bytes]:
-    """The bytes of the parts the HTML shows by ``cid:`` (the service hands parts out as files only)."""
+    """The bytes of the pictures the HTML shows by ``cid:`` (read with the letter: the pane must not wait)."""
     if not html:
         return {}
     wanted = {match.strip("<>") for match in _CID.findall(html)}
     chosen = [p for p in parts if p.content_id and p.content_id.strip("<>") in wanted]
     chosen = [p for p in chosen if p.size <= MAX_INLINE_BYTES and p.content_type.startswith("image/")]
-    if not chosen:
-        return {}
     found: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="inflow-inline-") as folder:
-        for part in chosen:
-            path = Path(folder) / f"part-{part.id}"
-            try:
-                written = mail.save_attachment(session, actor, letter_id, part.id, path)
-                found[str(part.content_id).strip("<>")] = Path(written).read_bytes()
-            except (InflowError, OSError):
-                continue  # a broken part: the picture stays empty, the letter still shows
+    for part in chosen:
+        try:
+            _name, data = mail.attachment_bytes(session, actor, letter_id, part.id)
+        except InflowError:
+            continue  # a broken part: the picture stays empty, the letter still shows
+        found[str(part.content_id).strip("<>")] = data
     return found
 
 
@@ -252,4 +214,4 @@ def lead_letters(db: Database, actor: Actor, lead_id: int) -> list[MessageRow]:
     mail = _mail()
     with db.session() as session:
         found = mail.lead_letters(session, actor, lead_id)
-    return [_row(summary, 0, {}) for summary in found]
+    return [_row(summary, 0) for summary in found]
