@@ -18,6 +18,9 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QCoreApplication,
+    QDate,
+    QDateTime,
+    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -60,6 +63,17 @@ def _tr(text: str) -> str:
 
 def _key(row: ConversationDTO) -> int:
     return row.id
+
+
+def short_time(value: datetime | None) -> str:
+    """A moment as a chat list shows it: the time for today, else the date and time ("" for none)."""
+    if value is None:
+        return ""
+    moment = QDateTime.fromMSecsSinceEpoch(int(value.timestamp() * 1000))
+    locale = QLocale()
+    if moment.date() == QDate.currentDate():
+        return locale.toString(moment.time(), QLocale.FormatType.ShortFormat)
+    return locale.toString(moment, QLocale.FormatType.ShortFormat)
 
 
 def preview_of(row: ConversationDTO) -> str:
@@ -148,7 +162,7 @@ class ConversationListModel(QAbstractListModel):
         if role == ConversationRole.STATE_CODE:
             return row.lead_state.value if row.lead_state is not None else ""
         if role == ConversationRole.TIME:
-            return words.local_time(row.last_message_at)
+            return short_time(row.last_message_at)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._tooltip(row)
         return None

@@ -32,7 +32,10 @@ def _dark(palette: QPalette) -> bool:
 
 
 def _muted(palette: QPalette) -> QColor:
-    return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+    # The text colour, faded: readable on the plain and on the selected background alike.
+    color = QColor(palette.color(QPalette.ColorRole.Text))
+    color.setAlpha(150)
+    return color
 
 
 class ConversationDelegate(QStyledItemDelegate):

@@ -29,7 +29,7 @@ from app.services import dialogs
 from app.services.dialogs import Attachment, MessageDTO
 from ui.context import AppContext
 from ui.dialogs.errors import sentence
-from ui.my_sales import words
+from ui.dialogs_workspace.conversation_list_model import short_time
 from ui.my_sales.row_models import OBJECT_ROLE, SORT_ROLE, guarded, sync_rows
 
 log = logging.getLogger(__name__)
@@ -204,7 +204,7 @@ class MessageListModel(QAbstractListModel):
 
     @staticmethod
     def _footer(row: MessageDTO) -> str:
-        moment = words.local_time(row.sent_at)
+        moment = short_time(row.sent_at)
         parts = [moment]
         if not row.inbound:
             if row.user_name:

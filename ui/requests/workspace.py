@@ -230,15 +230,20 @@ class RequestsWorkspace(QWidget):
         header = table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
+        # The message takes what is left; the others get what their usual content needs.
         widths = {
-            Column.RECEIVED: 120,
-            Column.CHANNEL: 110,
-            Column.CONTACT: 170,
-            Column.PHONE: 120,
-            Column.EMAIL: 170,
-            Column.SOURCE: 170,
-            Column.STATE: 110,
-            Column.RESPONSIBLE: 150,
+            # As wide as a timestamp in the user's locale (the "C" locale's is long).
+            Column.RECEIVED: table.fontMetrics().horizontalAdvance(
+                words.local_time(datetime.now().astimezone())
+            )
+            + 16,
+            Column.CHANNEL: 80,
+            Column.CONTACT: 150,
+            Column.PHONE: 110,
+            Column.EMAIL: 150,
+            Column.SOURCE: 150,
+            Column.STATE: 100,
+            Column.RESPONSIBLE: 140,
         }
         for column, width in widths.items():
             header.resizeSection(column, width)

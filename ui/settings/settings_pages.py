@@ -873,7 +873,7 @@ class LanguagePage(QWidget):
         # This workstation's background sync (ui/background_sync.py): applied at the next start.
         layout.addSpacing(12)
         layout.addWidget(heading(self.tr("This computer"), self))
-        self.fetch_check = QCheckBox(self.tr("&Fetch mail and messengers on this computer"), self)
+        self.fetch_check = QCheckBox(self.tr("Fetch mail and messengers on this co&mputer"), self)
         self.fetch_check.setObjectName("fetch_channels")
         self.fetch_check.setToolTip(
             self.tr(
