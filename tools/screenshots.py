@@ -144,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
 
             set_setting(uow.session, COMPANY_NAME, "ООО «Окна Комфорт»")
         print(f"demo data ready in {time.perf_counter() - started:.1f} s", flush=True)
+        try:
+            _seed_dialogs(db)
+        except Exception as error:  # the Dialogs picture then shows what the demo has
+            shooter.skip("dialogs-demo", f"failed: {type(error).__name__}: {error}")
         tasks = TaskRunner(app)
 
         def desk(login: str) -> AppContext:
@@ -184,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             ("lead-card", _lead_card),
             ("intake-wizard", _intake_wizard),
             ("accept-inquiry", _accept_inquiry),
+            ("dialogs-chat", _dialogs_chat),
         ):
             try:
                 make(shooter, dispatcher, window)
@@ -241,6 +246,102 @@ def main(argv: list[str] | None = None) -> int:
         for line in shooter.skipped:
             print(f"  - {line}")
     return 1 if shooter.failed() else 0
+
+
+def _seed_dialogs(db: Any) -> None:
+    """A few Telegram chats on the demo's messenger channel, as the connector would store them."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from app.persistence.models import Channel, Conversation, ConversationMessage
+    from app.services.dialogs import Attachment, IncomingMessage, ingest_messages
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    with db.session() as session:
+        channel_id = session.scalar(select(Channel.id).where(Channel.kind == "dialog").order_by(Channel.id))
+    if channel_id is None:
+        return
+    chats = [
+        (
+            "901",
+            "Ольга Смирнова",
+            47,
+            [
+                "Здравствуйте! Сколько стоит остеклить балкон 3 метра?",
+                "Хотелось бы тёплое остекление, если можно",
+            ],
+        ),
+        ("902", "Игорь", 12, ["Добрый день, можно вызвать замерщика на субботу?"]),
+        ("903", "Марина К.", 4, ["Вот фото окна, нужна замена уплотнителя"]),
+        ("904", "Алексей Воронин", 300, ["Спасибо, жду звонка"]),
+        ("905", "Татьяна", 900, ["Подскажите, вы работаете с ламинацией под дерево?"]),
+    ]
+    with db.uow() as uow:
+        for chat, name, minutes, texts in chats:
+            messages = [
+                IncomingMessage(
+                    external_id=f"demo-{chat}-{n}",
+                    chat_id=chat,
+                    user_key=f"telegram:{chat}",
+                    sent_at=now - timedelta(minutes=minutes - n),
+                    display_name=name,
+                    username=f"user{chat}",
+                    text=text,
+                    attachments=(
+                        (
+                            Attachment(
+                                kind="photo", file_id=f"demo-photo-{chat}", name="okno.jpg", size=184_320
+                            ),
+                        )
+                        if chat == "903"
+                        else ()
+                    ),
+                )
+                for n, text in enumerate(texts)
+            ]
+            ingest_messages(uow, channel_id, messages)
+        session = uow.session
+        # Two chats were answered earlier; one answer did not go out (the operator retries it).
+        for chat, text, status in (
+            ("904", "Алексей, менеджер перезвонит вам сегодня до 18:00.", "sent"),
+            ("905", "Да, ламинация под дуб, орех и венге. Пришлю каталог.", "sent"),
+            ("905", "Каталог во вложении.", "failed"),
+        ):
+            conversation = session.scalars(select(Conversation).where(Conversation.chat_id == chat)).one()
+            at = (conversation.last_message_at or now) + timedelta(minutes=3)
+            session.add(
+                ConversationMessage(
+                    conversation_id=conversation.id,
+                    direction="out",
+                    external_id=None,
+                    text=text,
+                    attachments=[],
+                    sent_at=at,
+                    status=status,
+                    error="Telegram cannot be reached." if status == "failed" else None,
+                )
+            )
+            conversation.waiting_since = None
+            conversation.last_message_at = at
+
+
+def _dialogs_chat(shooter: Shooter, context: Any, window: Any) -> None:
+    """A chat with an answer that went out and one that did not (it offers a retry)."""
+    if _try_import(shooter, "dialogs-chat", "ui.dialogs_workspace", "DialogsWorkspace") is None:
+        return
+    window.show_workspace("dialogs")
+    page = window.workspace_page("dialogs")
+    shooter.settle(2.0)
+    chosen = next((c for c in page.conversations.conversations() if c.title == "Татьяна"), None)
+    if chosen is None:
+        shooter.skip("dialogs-chat", "the demo chats are not there")
+        return
+    page.select_conversation(chosen.id)
+    page.reply_edit.setPlainText("Добрый день! Каталог отправлю ещё раз.")
+    shooter.settle(2.0)
+    shooter.shoot(window, "dialogs-chat")
+    page.reply_edit.clear()
 
 
 def _lead_card(shooter: Shooter, context: Any, window: Any) -> None:
