@@ -110,7 +110,8 @@ class MessengerClient(Protocol):
 
 
 class TelegramClient:
-    """The Telegram Bot API over HTTPS (aiohttp); one instance per channel, used on one event loop."""
+    """The Telegram Bot API over HTTPS (aiohttp); one instance per channel. Not thread-safe: use it
+    from one thread at a time (its HTTP session is remade when it is used from another event loop)."""
 
     def __init__(
         self,
@@ -240,6 +241,15 @@ class TelegramClient:
                 raise ConnectorError(
                     f"The Telegram Bot API at {self._host} cannot be reached ({type(error).__name__})."
                 ) from None
+            if status == 401:
+                raise ConnectorError(
+                    "Telegram rejected the bot token (wrong or revoked); check the channel's token."
+                )
+            if status == 404 and method != "getFile":
+                # Telegram answers 404 to a token of the wrong shape, and so does a wrong API URL.
+                raise ConnectorError(
+                    f"{self._host} does not know this bot token; check the channel's token and API URL."
+                )
             if not isinstance(body, dict):
                 raise ConnectorError(
                     f"The Telegram Bot API at {self._host} answered {status} without a JSON body."
@@ -247,10 +257,6 @@ class TelegramClient:
             if status == 200 and body.get("ok"):
                 return body.get("result")
             description = str(body.get("description") or "").replace(self._token, "***")
-            if status in (401, 404) and method != "getFile":
-                raise ConnectorError(
-                    "Telegram rejected the bot token (wrong or revoked); check the channel's token."
-                )
             if status == 429:
                 parameters = body.get("parameters") or {}
                 wait = float(parameters.get("retry_after") or 1)

@@ -317,7 +317,7 @@ def _ingest_one(uow: UnitOfWork, channel: Channel, message: IncomingMessage, reg
         stored.lead_id = current.id
         if shared:
             _apply_shared_phone(session, conversation, current, shared)
-        session.flush()
+        uow.flush()
         return IngestResult(IngestOutcome.THREAD, conversation.id, stored.id, current.id)
 
     result = register_lead(
@@ -335,7 +335,7 @@ def _ingest_one(uow: UnitOfWork, channel: Channel, message: IncomingMessage, reg
         ),
     )
     if result.lead is None:
-        session.flush()
+        uow.flush()
         outcome = (
             IngestOutcome.EXCLUDED if result.outcome is IntakeOutcome.EXCLUDED else IngestOutcome.NO_LEAD
         )
@@ -346,7 +346,7 @@ def _ingest_one(uow: UnitOfWork, channel: Channel, message: IncomingMessage, reg
     if lead.client_id is not None and conversation.client_id is None:
         conversation.client_id = lead.client_id
         conversation.contact_person_id = lead.contact_person_id
-    session.flush()
+    uow.flush()
     outcome = IngestOutcome.REPEAT_LEAD if lead.state is LeadState.REPEAT else IngestOutcome.NEW_LEAD
     return IngestResult(outcome, conversation.id, stored.id, lead.id)
 

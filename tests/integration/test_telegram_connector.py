@@ -24,7 +24,7 @@ from app.connectors.telegram import (
     create_connector,
 )
 from app.domain.enums import ChannelKind, LeadState, MessageDirection, MessageStatus
-from app.persistence.models import ConnectorState, Conversation, ConversationMessage, Lead
+from app.persistence.models import Channel, ConnectorState, Conversation, ConversationMessage, Lead
 from app.persistence.uow import Database
 from app.services.dialogs import (
     conversation_messages,
@@ -470,3 +470,11 @@ def test_a_connector_picks_up_a_corrected_token_after_a_failure(db: Database, bo
 
     refused, stored = asyncio.run(run())
     assert "token" in refused and stored == 1
+
+
+def test_a_wrong_api_url_is_one_sentence(db: Database, bot: BotApiDouble) -> None:
+    channel_id = dialog_channel(db, bot)
+    with db.uow() as uow:
+        uow.session.get_one(Channel, channel_id).settings = {"api_url": f"{bot.url}/no/such/prefix"}
+    with pytest.raises(ConnectorError, match="check the channel's token and API URL"):
+        sync(db, channel_id)
