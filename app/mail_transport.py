@@ -21,12 +21,23 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
 from app.domain.errors import InflowError
-from app.services.admin import IMAP_HOST, IMAP_PORT, MAIL_LOGIN, PASSWORD_ENV, SECURITY, SMTP_HOST, SMTP_PORT
+from app.services.admin import (
+    IMAP_HOST,
+    IMAP_PORT,
+    MAIL_ADDRESS,
+    MAIL_FOLDERS,
+    MAIL_LOGIN,
+    MAIL_SIGNATURE,
+    PASSWORD_ENV,
+    SECURITY,
+    SMTP_HOST,
+    SMTP_PORT,
+)
 
-# Channel.settings keys of this issue (next to admin.py's connection keys).
-FOLDERS = "folders"
-SIGNATURE = "signature"
-ADDRESS = "address"
+# Channel.settings keys of this issue (admin.py's, and one that only scripts set).
+FOLDERS = MAIL_FOLDERS
+SIGNATURE = MAIL_SIGNATURE
+ADDRESS = MAIL_ADDRESS
 SENT_FOLDER = "sent_folder"
 
 DEFAULT_FOLDERS = ("INBOX",)

@@ -322,6 +322,22 @@ def test_channel_add_refuses_bad_options(
     assert "Traceback" not in err
 
 
+def test_channel_add_email_with_folders_address_and_signature(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, db_url, "channel", "add", "email", "Заявки", "--imap", "imap.firma.ru", "--login", "robot",
+        "--folder", "INBOX", "--folder", "Сайт", "--address", "sales@firma.ru", "--signature", "Отдел продаж",
+        "--json",
+    )
+    assert code == 0, err
+    settings = json.loads(out)["settings"]
+    assert settings["folders"] == ["INBOX", "Сайт"]
+    assert (settings["address"], settings["signature"]) == ("sales@firma.ru", "Отдел продаж")
+    code, _out, err = run(capsys, db_url, "channel", "add", "request", "X", "--folder", "INBOX")
+    assert code == 2 and "--folder applies to email channels" in err
+
+
 def test_channel_names_are_unique_ignoring_case(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, db_url, "channel", "add", "request", "Сайт")[0] == 0
     code, _, err = run(capsys, db_url, "channel", "add", "request", "САЙТ")

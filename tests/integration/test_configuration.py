@@ -970,3 +970,36 @@ def test_a_plaintext_keyring_is_refused(memory_keyring: MemoryKeyring) -> None:
     finally:
         keyring.set_keyring(memory_keyring)
     assert plaintext.passwords == {}
+
+
+def test_mailbox_folders_address_and_signature_round_trip(db: Database, admin: Actor) -> None:
+    role_id = ids(db)["dispatcher"]
+    wanted = EmailSettings(
+        imap="imap.firma.ru:993",
+        security="ssl",
+        login="robot",
+        folders=("INBOX", "Заявки с сайта"),
+        address="Sales@Firma.ru",
+        signature="С уважением,\nотдел продаж",
+    )
+    mail = run(
+        db, conf.add_channel, admin, "email",
+        ChannelChanges(name="sales@", responsible_role_id=role_id, email=wanted),
+    ).channel
+    assert mail.settings["folders"] == ["INBOX", "Заявки с сайта"]
+    assert mail.settings["address"] == "sales@firma.ru"
+    assert conf.email_settings_of(mail).signature == "С уважением,\nотдел продаж"
+
+    changed = run(
+        db, conf.update_channel, admin, mail.id,
+        ChannelChanges(
+            name=mail.name, responsible_role_id=role_id, email=EmailSettings(imap="imap.firma.ru")
+        ),
+    )
+    assert not {"folders", "address", "signature"} & set(changed.settings)  # cleared with the form
+    with pytest.raises(InvalidField) as error:
+        run(
+            db, conf.update_channel, admin, mail.id,
+            ChannelChanges(name=mail.name, responsible_role_id=role_id, email=EmailSettings(address="no")),
+        )
+    assert error.value.field == "address"

@@ -295,6 +295,29 @@ def test_a_mailbox_password_goes_to_the_keyring_not_the_database(
     again.reject()
 
 
+def test_a_mailbox_keeps_its_folders_address_and_signature(
+    workspace: SettingsWorkspace, qtbot: QtBot
+) -> None:
+    dialog = _add_mailbox(workspace, qtbot, "zayavki@firma.ru", "пароль")
+    type_in(dialog.mail_folders, "INBOX, Заявки")
+    qtbot.keyClicks(dialog.mail_address, "zayavki@firma.ru")
+    dialog.signature.setPlainText("С уважением,\nотдел продаж")
+    save(qtbot, dialog)
+    channel = stored_channel(workspace.context, "zayavki@firma.ru")
+    assert channel.settings["folders"] == ["INBOX", "Заявки"]
+    assert channel.settings["address"] == "zayavki@firma.ru"
+    assert channel.settings["signature"] == "С уважением,\nотдел продаж"
+
+    qtbot.waitUntil(lambda: workspace.channels.model.row_of(channel.id) >= 0, timeout=TIMEOUT)
+    workspace.channels.select_key(channel.id)
+    click(qtbot, workspace.channels.edit_button)
+    again = workspace.dialog
+    assert isinstance(again, ChannelDialog)
+    assert again.mail_folders.text() == "INBOX, Заявки"
+    assert again.signature.toPlainText() == "С уважением,\nотдел продаж"
+    again.reject()
+
+
 @pytest.fixture
 def fail_keyring(memory_keyring: MemoryKeyring) -> Iterator[None]:
     keyring.set_keyring(fail.Keyring())

@@ -326,6 +326,13 @@ class ChannelDialog(FormDialog):
         self.mail_password_state = QLabel()
         self.password_env = QLineEdit()
         self.password_env.setPlaceholderText(self.tr("optional, e.g. INFO_MAIL_PASSWORD"))
+        self.mail_folders = QLineEdit()
+        self.mail_folders.setPlaceholderText(self.tr("INBOX; several separated by commas"))
+        self.mail_address = QLineEdit()
+        self.mail_address.setPlaceholderText(self.tr("optional when the login is the address"))
+        self.signature = QPlainTextEdit()
+        self.signature.setTabChangesFocus(True)
+        self.signature.setFixedHeight(70)
         self.add_field(form, self.tr("IM&AP server:"), self.imap, "imap")
         self.add_field(form, self.tr("SM&TP server:"), self.smtp, "smtp")
         self.add_field(form, self.tr("S&ecurity:"), self.security, "security")
@@ -333,6 +340,9 @@ class ChannelDialog(FormDialog):
         self.add_field(form, self.tr("&Password:"), self.mail_password, "mail_password")
         form.addRow("", self.mail_password_state)
         self.add_field(form, self.tr("Password &variable:"), self.password_env, "password_env")
+        self.add_field(form, self.tr("&Folders to watch:"), self.mail_folders, "folders")
+        self.add_field(form, self.tr("Sender a&ddress:"), self.mail_address, "address")
+        self.add_field(form, self.tr("Si&gnature:"), self.signature, "signature")
         layout.addWidget(self.mail_group)
 
         self.dialog_group = QGroupBox(self.tr("Messenger (Telegram bot)"))
@@ -429,6 +439,9 @@ class ChannelDialog(FormDialog):
             self.security.setCurrentIndex(max(self.security.findData(mail.security), 0))
             self.mail_login.setText(mail.login or "")
             self.password_env.setText(mail.password_env or "")
+            self.mail_folders.setText(", ".join(mail.folders))
+            self.mail_address.setText(mail.address or "")
+            self.signature.setPlainText(mail.signature or "")
         self.api_url.setText(DEFAULT_TELEGRAM_API_URL)
         if channel.kind is ChannelKind.DIALOG:
             bot = conf.dialog_settings_of(channel)
@@ -571,6 +584,9 @@ class ChannelDialog(FormDialog):
                 security=str(self.security.currentData()),
                 login=self.mail_login.text().strip() or None,
                 password_env=self.password_env.text().strip() or None,
+                folders=tuple(name.strip() for name in self.mail_folders.text().split(",") if name.strip()),
+                address=self.mail_address.text().strip() or None,
+                signature=self.signature.toPlainText().strip() or None,
             )
         dialog = None
         if kind is ChannelKind.DIALOG:
