@@ -20,13 +20,17 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.connectors.base import ConnectorError
+from app.connectors.service import ConnectorService
 from app.domain.enums import LeadState, MessageDirection, MessageStatus
 from app.persistence.models import ContactPoint, Conversation, ConversationMessage
 from app.persistence.uow import Database
 from app.services import dialogs
 from app.services.dialogs import Attachment, IncomingMessage
+from app.services.secrets import SecretKind, set_secret
+from tests.bot_api_double import BotApiDouble
 from tests.factories import lead, make_channel, make_client
 from tests.ui.test_my_sales_helpers import offscreen_windows, other_desk, type_text
+from ui.background_sync import BackgroundSync
 from ui.context import AppContext
 from ui.dialogs_workspace import DialogsWorkspace
 from ui.dialogs_workspace.conversation_list_model import ConversationRole
@@ -393,3 +397,50 @@ def test_an_attachment_is_listed_and_saved(
     qtbot.waitUntil(target.exists, timeout=5000)
     assert target.read_bytes() == b"file F1"
     assert workspace.messages.index(0, 0) != QModelIndex()
+
+
+def test_end_to_end_through_the_bot_api_double_and_the_desks_background_sync(
+    app_context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A Telegram user writes; this desk's background sync fetches it; it shows up in the list
+    without any refresh; the reply goes out through the real Telegram client to the double."""
+    db = app_context.db
+    with BotApiDouble() as bot:
+        with db.uow() as uow:
+            channel = make_channel(uow.session, "Бот", kind="dialog", rule="fixed", user=app_context.user.id)
+            channel.settings = {"api_url": bot.url}
+            channel_id = channel.id
+        set_secret(SecretKind.TELEGRAM_TOKEN, channel_id, bot.token)
+        workspace = show(qtbot, app_context)
+        sync = BackgroundSync(
+            db, factory=lambda database: ConnectorService(database, scan_interval=0.2, poll_timeout=0.3)
+        )
+        assert sync.start()
+        try:
+            bot.enqueue_message(
+                user_id=4242,
+                text="Здравствуйте! Нужны окна на дачу",
+                first_name="Пётр",
+                document=("размеры.txt", "120×140".encode(), "text/plain"),
+            )
+            qtbot.waitUntil(lambda: titles(workspace) == ["Пётр"], timeout=15_000)
+            chat = workspace.conversations.conversation(0)
+            assert chat.lead_state is LeadState.NEW
+            open_conversation(qtbot, workspace, chat.id)
+            assert texts(workspace) == ["Здравствуйте! Нужны окна на дачу"]
+            target = tmp_path / "sizes.txt"
+            workspace.save_attachment(workspace.messages.message(0), 0, target)
+            qtbot.waitUntil(target.exists, timeout=10_000)
+            assert target.read_text() == "120×140"
+
+            type_text(workspace.reply_edit, "Добрый день, Пётр! Когда удобно принять замерщика?")
+            with qtbot.waitSignal(workspace.reply_finished, timeout=15_000) as blocker:
+                qtbot.keyClick(workspace.reply_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+            assert blocker.args[0].status is MessageStatus.SENT
+            sent = bot.wait_sent(1)
+            assert (sent[0].chat_id, sent[0].text) == (
+                "4242",
+                "Добрый день, Пётр! Когда удобно принять замерщика?",
+            )
+        finally:
+            assert sync.stop(10.0)
