@@ -155,7 +155,17 @@ def cmd_serve(args: argparse.Namespace, db: Database) -> int:
     host, port = args.listen
     config = IntakeConfig(per_token=args.rate_token, per_ip=args.rate_ip)
     service = None if args.no_sync else _service(args, db)
-    return asyncio.run(serve(db, host, port, config, service))
+    try:
+        return asyncio.run(serve(db, host, port, config, service))
+    finally:
+        _ignore_stop_signals()
+
+
+def _ignore_stop_signals() -> None:
+    # asyncio.run restores the default handlers when it ends; a second SIGTERM during the last
+    # steps of a clean stop (closing the pool) must not turn exit status 0 into "killed".
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.SIG_IGN)
 
 
 async def serve(
@@ -227,7 +237,10 @@ def cmd_sync(args: argparse.Namespace, db: Database) -> int:
     if args.once:
         report = asyncio.run(service.run_once())
         return _print_once(report)
-    return asyncio.run(_sync_forever(service))
+    try:
+        return asyncio.run(_sync_forever(service))
+    finally:
+        _ignore_stop_signals()
 
 
 async def _sync_forever(service: ConnectorService) -> int:
