@@ -8,6 +8,7 @@ hands the file to the system.
 
 Signals:
     letter_shown(int): a letter's body is on screen (its id) — tests and the bench.
+    inline_shown(int): the letter's own pictures (``cid:``) arrived and are shown too.
     failed(str): saving or opening a file failed, in words (also shown in the pane).
 """
 
@@ -19,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -72,6 +73,7 @@ class ReadingPane(QWidget):
     """One letter: header block, body, files (Save… / Open)."""
 
     letter_shown = Signal(int)
+    inline_shown = Signal(int)
     failed = Signal(str)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -206,6 +208,9 @@ class ReadingPane(QWidget):
         parts = letter.inline_parts
         if letter.html:
             self.browser.show_html(letter.html, parts.get)
+            if not parts and service.wanted_inline(letter):
+                # After the first paint (a pool thread parsing the letter would slow the layout).
+                QTimer.singleShot(0, self, lambda: self._read_inline(letter))
         else:
             self.browser.show_text(letter.text)
         self.files_model.clear()
@@ -221,6 +226,23 @@ class ReadingPane(QWidget):
         self.empty_label.hide()
         self.content.show()
         self.letter_shown.emit(letter.id)
+
+    def _read_inline(self, letter: Letter) -> None:
+        """Fetch the letter's own pictures and show the body again with them (if still shown)."""
+        db, actor = self.context.db, self.context.actor
+
+        def work() -> dict[str, bytes]:
+            return service.inline_parts(db, actor, letter)
+
+        def done(parts: dict[str, bytes]) -> None:
+            if not shiboken6.isValid(self) or self.letter is not letter or not parts or not letter.html:
+                return
+            position = self.browser.verticalScrollBar().value()
+            self.browser.show_html(letter.html, parts.get)
+            self.browser.verticalScrollBar().setValue(position)
+            self.inline_shown.emit(letter.id)
+
+        self.context.tasks.run(work, done, lambda error: log.info("inline pictures: %s", error))
 
     def _on_browser_remote_content_blocked(self, count: int) -> None:
         self.blocked_label.setText(

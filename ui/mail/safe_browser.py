@@ -63,7 +63,6 @@ class SafeTextBrowser(QTextBrowser):
         """Show a letter's HTML; ``inline(content_id)`` gives the bytes of a ``cid:`` part or None."""
         self._reset(inline)
         self.setHtml(html)
-        self.document().size()  # lay it out now: its pictures are asked for here, not at first paint
 
     def show_text(self, text: str) -> None:
         """Show plain text as text (never interpreted as HTML)."""

@@ -16,7 +16,7 @@ import logging
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -403,8 +403,9 @@ class MailWorkspace(QWidget):
             self.pane.show_letter(letter)
             self._show_lead(letter)
             self._update_actions()
-            if letter.unread:
-                self._mark(letter.id, read=True)
+            # The lead's read and the read mark's write start once the letter is painted: Python
+            # work on a pool thread meanwhile would take the GIL from the layout (measured).
+            QTimer.singleShot(0, self, lambda: self._after_open(letter, request))
 
         def failed(error: BaseException) -> None:
             if request == self._letter_request:
@@ -412,6 +413,14 @@ class MailWorkspace(QWidget):
                 self._update_actions()
 
         self.context.tasks.run(work, guarded(self, done), guarded(self, failed))
+
+    def _after_open(self, letter: Letter, request: int) -> None:
+        if request != self._letter_request:
+            return
+        if letter.lead_id is not None:
+            self._read_lead(letter.lead_id, self._lead_request)
+        if letter.unread:
+            self._mark(letter.id, read=True)
 
     def _mark(self, letter_id: int, *, read: bool) -> None:
         self.model.mark_read(letter_id, read)
@@ -440,8 +449,8 @@ class MailWorkspace(QWidget):
     # -- the letter's lead --------------------------------------------------------------------
 
     def _show_lead(self, letter: Letter) -> None:
+        """The lead bar for a letter (its lead is read by :meth:`_after_open`)."""
         self._lead_request += 1
-        request = self._lead_request
         if letter.lead_id is None:
             self.lead_bar.hide()
             self.lead_actions.set_target(None)
@@ -456,7 +465,6 @@ class MailWorkspace(QWidget):
         self.lead_actions.set_target(None)
         self._update_lead_buttons()
         self.lead_bar.show()
-        self._read_lead(letter.lead_id, request)
 
     def _read_lead(self, lead_id: int, request: int) -> None:
         db, actor = self.context.db, self.context.actor
