@@ -234,6 +234,8 @@ class SipEngine(QObject):
                     ep.libHandleEvents(10)
             except pj.Error as error:
                 log.warning("hanging up at shutdown failed: %s", _error_text(error))
+            # The ended calls' snapshots still reach the listeners (the call log is written).
+            self._flush()
             for record in self._records.values():
                 record.recorder = None  # recorders and ports before libDestroy, or the process aborts
             for account in self._accounts.values():

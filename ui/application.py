@@ -250,6 +250,11 @@ def main(options: argparse.Namespace) -> int:
                 log.warning("%s=%r is not a number of milliseconds", ENV_QUIT_AFTER_MS, quit_after)
 
     window.shown.connect(on_shown)
+    # The softphone starts when the window is first shown and, being connected to aboutToQuit
+    # before on_about_to_quit, hangs up and logs its calls before the database closes.
+    from ui.softphone import install_softphone
+
+    install_softphone(window, settings, window.sip_listen)
 
     def on_about_to_quit() -> None:
         window.save_state()

@@ -265,12 +265,12 @@ class MainWindow(QMainWindow):
         self.softphone_label.setObjectName("status_softphone")
         if self.sip_listen:
             self.softphone_label.setToolTip(
-                self.tr(
-                    "Direct SIP calls on %1 will be answered once the softphone is part of Inflow."
-                ).replace("%1", self.sip_listen)
+                self.tr("Direct SIP calls on %1: the softphone starts with the window.").replace(
+                    "%1", self.sip_listen
+                )
             )
         else:
-            self.softphone_label.setToolTip(self.tr("The softphone is not part of this version yet."))
+            self.softphone_label.setToolTip(self.tr("No softphone line is set up on this computer."))
         for label in (self.user_label, self.database_label, self.softphone_label):
             label.setContentsMargins(6, 0, 6, 0)
             status.addPermanentWidget(label)

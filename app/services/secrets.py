@@ -52,6 +52,8 @@ class SecretKind(StrEnum):
 
     MAIL_PASSWORD = "mail-password"
     TELEGRAM_TOKEN = "telegram-token"
+    # A softphone PBX account of this workstation, keyed by the account's number (not a channel id).
+    SIP_PASSWORD = "sip-password"
 
 
 class KeyringUnavailable(InflowError):

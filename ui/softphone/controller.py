@@ -1,0 +1,398 @@
+"""The softphone in the desktop: line events become call records, leads, toasts and the wizard.
+
+Threading: everything here runs on the GUI thread. Softphone signals arrive after pjsua2 has
+returned (the engine queues them), so slots may open windows. Database work goes through
+``context.tasks`` on the single write thread, in the order the events came (ring → answer → end),
+so an end is never written before its ring. The ring's lead is committed by one short
+transaction; the toast is shown before it, from the caller-ID cache, and filled in when it returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from app.domain.enums import CallResult
+from app.services.calls import (
+    CallChannels,
+    InboundCall,
+    RingOutcome,
+    call_answered,
+    call_ended,
+    ensure_call_channels,
+    log_outbound,
+    ring_inbound,
+    set_recording,
+)
+from app.services.permissions import Actor
+from telephony.model import (
+    AccountSnapshot,
+    CallDirection,
+    CallSnapshot,
+    CallState,
+    EndReason,
+    RegistrationState,
+)
+from telephony.softphone import Softphone
+from ui.context import AppContext
+from ui.softphone.caller_cache import CallerIdCache
+from ui.softphone.toast import RingingToast
+
+log = logging.getLogger(__name__)
+
+RESULTS = {
+    EndReason.COMPLETED: CallResult.ANSWERED,
+    EndReason.CANCELLED: CallResult.NO_ANSWER,
+    EndReason.TIMEOUT: CallResult.NO_ANSWER,
+    EndReason.BUSY: CallResult.BUSY,
+    EndReason.REJECTED: CallResult.REJECTED,
+    EndReason.FAILED: CallResult.FAILED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RingReport:
+    """How one ring was handled (for the benchmark and the tests)."""
+
+    call_id: int
+    outcome: RingOutcome
+    toast_ms: float  # INVITE seen by the engine → toast shown
+    committed_ms: float  # INVITE seen by the engine → lead committed and the toast filled in
+
+
+@dataclass(slots=True)
+class _Live:
+    """What the desk knows of a call in progress."""
+
+    snapshot: CallSnapshot
+    toast: RingingToast | None = None
+    outcome: RingOutcome | None = None
+    wizard_wanted: bool = False
+    answered_logged: bool = False
+    outbound_logged: bool = False
+
+
+class SoftphoneController(QObject):
+    """Connects a :class:`Softphone` to the services and the windows of one signed-in desk.
+
+    Signals:
+        ring_handled(RingReport): a ring was logged (lead committed) and its toast filled in.
+        call_logged(object): a call ended and its record was written (CallRecordDTO or None).
+        wizard_opened(int): the lead id of the intake wizard opened on answering.
+        status_changed(str, str): status-bar text and tooltip for the lines.
+        failed(str): something went wrong, said in a sentence.
+    """
+
+    ring_handled = Signal(object)
+    call_logged = Signal(object)
+    wizard_opened = Signal(int)
+    status_changed = Signal(str, str)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        context: AppContext,
+        softphone: Softphone,
+        parent: QObject | None = None,
+        *,
+        window: QWidget | None = None,
+        open_wizard: bool = True,
+        cache: CallerIdCache | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.softphone = softphone
+        self.window = window
+        self.open_wizard_on_answer = open_wizard
+        self.cache = cache if cache is not None else CallerIdCache(context, self)
+        self.line_channels: dict[str, int] = {}  # line key → call channel id
+        self.channels: CallChannels | None = None
+        self.wizards: dict[int, QWidget] = {}
+        self._live: dict[int, _Live] = {}
+        self._connected = True
+        softphone.incoming_call.connect(self._on_softphone_incoming_call)
+        softphone.call_state_changed.connect(self._on_softphone_call_state_changed)
+        softphone.registration_changed.connect(self._on_softphone_registration_changed)
+
+    # ------------------------------------------------------------------------------ set-up
+
+    def prepare_channels(self, on_ready: Any = None) -> None:
+        """Load the call channels (creating "Телефон" when there is none) in the background."""
+        db = self.context.db
+
+        def work() -> CallChannels:
+            with db.uow() as uow:
+                return ensure_call_channels(uow)
+
+        def done(channels: CallChannels) -> None:
+            self.channels = channels
+            if on_ready is not None:
+                on_ready(channels)
+
+        self.context.tasks.run(work, done, self._on_task_failed, write=True)
+
+    def channel_for(self, line: str) -> int | None:
+        """The call channel of a line: its own, else the only (or first) call channel."""
+        if line in self.line_channels:
+            return self.line_channels[line]
+        if self.channels is not None and self.channels.channels:
+            return self.channels.default_id or self.channels.channels[0].id
+        return None
+
+    def close(self) -> None:
+        """Stop listening to the softphone; close toasts (the softphone itself is stopped elsewhere)."""
+        if self._connected:
+            self._connected = False
+            self.softphone.incoming_call.disconnect(self._on_softphone_incoming_call)
+            self.softphone.call_state_changed.disconnect(self._on_softphone_call_state_changed)
+            self.softphone.registration_changed.disconnect(self._on_softphone_registration_changed)
+        for live in self._live.values():
+            if live.toast is not None:
+                live.toast.close()
+                live.toast.deleteLater()
+        self._live.clear()
+        self.cache.close()
+
+    # ------------------------------------------------------------------------------ commands
+
+    def answer(self, call_id: int) -> None:
+        """Answer a ringing call (the wizard opens once the lead is known)."""
+        self._command(lambda: self.softphone.answer(call_id))
+
+    def reject(self, call_id: int) -> None:
+        """Decline a ringing call."""
+        self._command(lambda: self.softphone.reject(call_id))
+
+    def toast(self, call_id: int) -> RingingToast | None:
+        """The toast of a ringing call (tests and the benchmark press its buttons)."""
+        live = self._live.get(call_id)
+        return live.toast if live is not None else None
+
+    def outcome(self, call_id: int) -> RingOutcome | None:
+        """What the ring of a call logged, once it has."""
+        live = self._live.get(call_id)
+        return live.outcome if live is not None else None
+
+    def _command(self, action: Any) -> None:
+        from telephony.engine import SoftphoneError  # the engine module is loaded by then anyway
+
+        try:
+            action()
+        except SoftphoneError as error:
+            self.failed.emit(str(error))
+
+    # ------------------------------------------------------------------------------ ringing
+
+    def _on_softphone_incoming_call(self, call: CallSnapshot) -> None:
+        live = _Live(call)
+        self._live[call.call_id] = live
+        toast = RingingToast(call, self.cache.card(call.remote_number))
+        toast.answer_requested.connect(self.answer)
+        toast.reject_requested.connect(self.reject)
+        live.toast = toast
+        toast.place(sum(1 for other in self._live.values() if other.toast is not None) - 1)
+        toast.show()
+        toast_ms = (time.perf_counter() - call.seen_perf) * 1000 if call.seen_perf else 0.0
+
+        db = self.context.db
+        channel_id = self.channel_for(call.line)
+        inbound = InboundCall(
+            sip_call_id=call.sip_call_id,
+            channel_id=channel_id or 0,
+            caller=call.remote_number,
+            caller_name=call.remote_name,
+            called=call.local_uri,
+            ring_at=call.started_at,
+        )
+
+        def work() -> RingOutcome:
+            # One short write transaction, committed before the toast is filled in.
+            with db.uow() as uow:
+                item = inbound
+                if not item.channel_id:
+                    channels = ensure_call_channels(uow)
+                    chosen = channels.default_id or channels.channels[0].id
+                    item = InboundCall(
+                        item.sip_call_id, chosen, item.caller, item.caller_name, item.called, item.ring_at
+                    )
+                # Intake is the program acting for the channel, not the operator at this desk.
+                return ring_inbound(uow, item, Actor.system())
+
+        def done(outcome: RingOutcome) -> None:
+            live.outcome = outcome
+            self.cache.remember(outcome.card)
+            if live.toast is not None:
+                live.toast.set_outcome(outcome)
+            committed_ms = (time.perf_counter() - call.seen_perf) * 1000 if call.seen_perf else 0.0
+            self.ring_handled.emit(RingReport(call.call_id, outcome, toast_ms, committed_ms))
+            if live.wizard_wanted:
+                self._open_wizard(live)
+
+        def failed(error: BaseException) -> None:
+            log.error("logging the ring of %s failed", call.sip_call_id, exc_info=error)
+            text = self.tr("The call could not be logged: %1").replace("%1", str(error))
+            if live.toast is not None:
+                live.toast.set_message(text)
+            self.failed.emit(text)
+
+        self.context.tasks.run(work, done, failed, write=True)
+
+    # ------------------------------------------------------------------------------ call states
+
+    def _on_softphone_call_state_changed(self, call: CallSnapshot) -> None:
+        live = self._live.get(call.call_id)
+        if live is None:
+            if call.direction is not CallDirection.OUTBOUND:
+                return
+            live = _Live(call)
+            self._live[call.call_id] = live
+        live.snapshot = call
+        if call.direction is CallDirection.OUTBOUND and not live.outbound_logged and call.sip_call_id:
+            live.outbound_logged = True
+            self._log_outbound(call)
+        if call.state is CallState.ACTIVE and not live.answered_logged:
+            live.answered_logged = True
+            self._close_toast(live)
+            self._log_answer(call)
+            if call.direction is CallDirection.INBOUND and self.open_wizard_on_answer:
+                live.wizard_wanted = True
+                if live.outcome is not None:
+                    self._open_wizard(live)
+        if call.recording_path and call.sip_call_id:
+            self._log_recording(call)
+        if call.state is CallState.ENDED:
+            self._close_toast(live)
+            self._live.pop(call.call_id, None)
+            self._log_end(call)
+
+    def _close_toast(self, live: _Live) -> None:
+        if live.toast is not None:
+            live.toast.close()
+            live.toast.deleteLater()
+            live.toast = None
+
+    def _open_wizard(self, live: _Live) -> None:
+        live.wizard_wanted = False
+        outcome = live.outcome
+        if outcome is None or outcome.lead is None:
+            return  # an internal call, or an excluded caller: nothing to take in
+        lead_id = outcome.lead.id
+        existing = self.wizards.get(lead_id)
+        if existing is not None:
+            existing.raise_()
+            existing.activateWindow()
+            return
+        from PySide6.QtCore import Qt
+
+        from ui.intake_wizard import IntakeWizard
+
+        wizard = IntakeWizard(self.context, lead_id, parent=self.window)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.wizards[lead_id] = wizard
+        wizard.destroyed.connect(lambda _obj=None, key=lead_id: self.wizards.pop(key, None))
+        wizard.show()
+        # The operator pressed Answer: here taking the focus is what they want.
+        wizard.raise_()
+        wizard.activateWindow()
+        self.wizard_opened.emit(lead_id)
+
+    def _log_answer(self, call: CallSnapshot) -> None:
+        db = self.context.db
+        user_id = self.context.user.id
+        outbound = call.direction is CallDirection.OUTBOUND
+        answered_at = call.answered_at or call.started_at
+
+        def work() -> object:
+            with db.uow() as uow:
+                return call_answered(uow, call.sip_call_id, answered_at, user_id, outbound=outbound)
+
+        self.context.tasks.run(work, None, self._on_task_failed, write=True)
+
+    def _log_end(self, call: CallSnapshot) -> None:
+        db = self.context.db
+        result = RESULTS.get(call.end_reason or EndReason.FAILED, CallResult.FAILED)
+        if call.end_reason is EndReason.COMPLETED and call.answered_at is None:
+            result = CallResult.FAILED
+        outbound = call.direction is CallDirection.OUTBOUND
+        ended_at = call.ended_at or call.started_at
+
+        def work() -> object:
+            with db.uow() as uow:
+                return call_ended(uow, call.sip_call_id, ended_at, result, outbound=outbound).record
+
+        self.context.tasks.run(work, self.call_logged.emit, self._on_task_failed, write=True)
+
+    def _log_outbound(self, call: CallSnapshot) -> None:
+        db = self.context.db
+        user_id = self.context.user.id
+        channel_id = self.channel_for(call.line)
+
+        def work() -> object:
+            with db.uow() as uow:
+                return log_outbound(
+                    uow, call.sip_call_id, channel_id, call.remote_number, call.started_at, user_id
+                )
+
+        self.context.tasks.run(work, None, self._on_task_failed, write=True)
+
+    def _log_recording(self, call: CallSnapshot) -> None:
+        db = self.context.db
+        path = call.recording_path or ""
+        outbound = call.direction is CallDirection.OUTBOUND
+
+        def work() -> None:
+            with db.uow() as uow:
+                set_recording(uow, call.sip_call_id, path, outbound=outbound)
+
+        self.context.tasks.run(work, None, self._on_task_failed, write=True)
+
+    def _on_task_failed(self, error: BaseException) -> None:
+        log.error("a call-log write failed", exc_info=error)
+        self.failed.emit(self.tr("The call log could not be written: %1").replace("%1", str(error)))
+
+    # ------------------------------------------------------------------------------ lines
+
+    def _on_softphone_registration_changed(self, line: AccountSnapshot) -> None:
+        log.info("softphone line %s (%s): %s %s %s", line.line, line.label, line.state.value,
+                 line.status_code or "", line.reason)  # fmt: skip
+        text, tooltip = self.status_text()
+        self.status_changed.emit(text, tooltip)
+
+    def status_text(self) -> tuple[str, str]:
+        """The status bar's words for the lines: a short text and a tooltip with every line."""
+        lines = self.softphone.lines()
+        if not lines:
+            return self.tr("Softphone: off"), self.tr("No line is set up on this computer.")
+        details = [f"{line.label}: {self._state_words(line)}" for line in lines]
+        failed = [line for line in lines if line.state is RegistrationState.FAILED]
+        up = [
+            line
+            for line in lines
+            if line.state in (RegistrationState.REGISTERED, RegistrationState.LISTENING)
+        ]
+        if failed:
+            text = self.tr("Softphone: %1 not registered").replace("%1", failed[0].label)
+        elif len(up) == len(lines) and len(lines) == 1:
+            text = self.tr("Softphone: %1").replace("%1", self._state_words(lines[0]))
+        elif len(up) == len(lines):
+            text = self.tr("Softphone: %1 lines ready").replace("%1", str(len(lines)))
+        else:
+            text = self.tr("Softphone: connecting…")
+        return text, "\n".join(details)
+
+    def _state_words(self, line: AccountSnapshot) -> str:
+        if line.state is RegistrationState.LISTENING:
+            return self.tr("listening on %1").replace("%1", line.label)
+        if line.state is RegistrationState.REGISTERED:
+            return self.tr("registered as %1").replace("%1", line.label)
+        if line.state is RegistrationState.REGISTERING:
+            return self.tr("registering…")
+        if line.state is RegistrationState.FAILED:
+            reason = f"{line.status_code} {line.reason}".strip()
+            return self.tr("registration failed (%1)").replace("%1", reason)
+        return self.tr("off")
