@@ -51,6 +51,7 @@ screenshots: $(STAMP) $(QM_FILES)
 bench: $(STAMP)
 	$(PY) -m bench.run $(BENCH_ARGS)
 	$(PY) -m bench.telegram $(BENCH_TELEGRAM_ARGS)
+	$(PY) -m bench.endpoint $(BENCH_ENDPOINT_ARGS)
 	$(PY) -m bench.ui_mail $(BENCH_UI_MAIL_ARGS)
 
 clean:
