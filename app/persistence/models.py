@@ -443,7 +443,7 @@ class Lead(Base):
         # columns so SQLite aggregates in index order (no sort of the year), covering the filters.
         Index(
             "ix_leads_report_channel_state",
-            "kind", "channel_id", "state", "received_at", "responsible_user_id", "quality",
+            "kind", "channel_id", "state", "responsible_user_id", "received_at", "quality",
         ),
         Index(
             "ix_leads_report_rejections",
@@ -559,6 +559,13 @@ class CallRecord(Base):
             name="result_valid",
         ),
         Index("ix_call_records_ring_at", "ring_at"),
+        # Missed-calls report (migration 0009): the period's missed inbound calls from the index
+        # alone, and the first call back to a number by one seek.
+        Index(
+            "ix_call_records_report_missed",
+            "direction", "ring_at", "result", "channel_id", "lead_id", "caller_phone",
+        ),
+        Index("ix_call_records_callback", "caller_phone", "direction", "ring_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

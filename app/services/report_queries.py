@@ -12,7 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, case, false, func, literal, or_, select, union_all
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from app.domain.enums import (
     CallDirection,
@@ -68,6 +70,17 @@ STATES = tuple(STATE_TITLES)
 LEADS_INDEX = "ix_leads_report_channel_state"
 REJECTIONS_INDEX = "ix_leads_report_rejections"
 SOURCES_INDEX = "ix_leads_report_sources"
+
+
+def _sqlite_from_hint(self: SQLiteCompiler, table: Any, text: str) -> str:
+    return text
+
+
+# SQLAlchemy renders table hints only for dialects that declare them, and SQLite's compiler does
+# not, although SQLite has INDEXED BY: let it render the hints written for "sqlite" (only this
+# module writes any).
+if SQLiteCompiler.get_from_hint_text is SQLCompiler.get_from_hint_text:
+    SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign,assignment]
 
 
 def _hint(statement: S, scope: Scope, index: str, table: Any = Lead) -> S:
@@ -662,7 +675,10 @@ def _client_checks(scope: Scope) -> Any:
             _flag(contacts).label("contacts"),
         ),
         scope.client_filters(),
-    ).subquery("checks")
+    ).cte("checks")
+    # Materialized: the light and the failure counts refer to each check several times, and an
+    # inlined subquery would evaluate its EXISTS probes once per reference.
+    checks = checks.prefix_with("MATERIALIZED")
     failed = 4 - (checks.c.active_interest + checks.c.no_overdue + checks.c.portrait + checks.c.contacts)
     light = case((failed == 0, "green"), (failed == 1, "yellow"), else_="red")
     return checks, light
@@ -813,7 +829,7 @@ def _missed_calls(scope: Scope) -> Any:
         .select_from(CallRecord)
         .outerjoin(lead, lead.id == CallRecord.lead_id),
         conditions,
-    ).cte("missed")
+    ).cte("missed").prefix_with("MATERIALIZED")
 
 
 def missed_calls_report(scope: Scope, filters: ReportFilters) -> ReportResult:
@@ -962,36 +978,44 @@ def response_time_report(scope: Scope, filters: ReportFilters) -> ReportResult:
     """Arrival → first action of the period's leads, by manager and by channel: counts, nearest-
     rank median and p90, and the share answered within the channel's SLA."""
     now = scope.current_time
-    delay = scope.seconds_between(Lead.first_action_at, Lead.received_at)
-    within = and_(Lead.sla_due_at.is_not(None), Lead.first_action_at.is_not(None),
-                  Lead.first_action_at <= Lead.sla_due_at)
+    within = and_(
+        Lead.sla_due_at.is_not(None),
+        Lead.first_action_at.is_not(None),
+        Lead.first_action_at <= Lead.sla_due_at,
+    )
     # Decided: answered, or the deadline has passed unanswered; a deadline still ahead waits.
     decided = and_(
         Lead.sla_due_at.is_not(None), or_(Lead.first_action_at.is_not(None), Lead.sla_due_at < now)
     )
-    conditions = scope.lead_filters()
-    groups = (("channel", Lead.channel_id), ("manager", Lead.responsible_user_id), ("total", literal(0)))
+    # One pass over the period's leads, materialized; both groupings and the totals read it.
+    base = where_all(
+        select(
+            Lead.channel_id.label("channel_id"),
+            Lead.responsible_user_id.label("manager_id"),
+            scope.seconds_between(Lead.first_action_at, Lead.received_at).label("delay"),
+            _flag(within).label("within"),
+            _flag(decided).label("decided"),
+        ),
+        scope.lead_filters(),
+    ).cte("response").prefix_with("MATERIALIZED")
+    groups = (("channel", base.c.channel_id), ("manager", base.c.manager_id), ("total", literal(0)))
     counts_statement = union_all(
         *[
-            where_all(
-                select(
-                    literal(grp).label("grp"),
-                    key.label("key"),
-                    func.count(),
-                    func.count(Lead.first_action_at),
-                    func.sum(_flag(within)),
-                    func.sum(_flag(decided)),
-                ),
-                conditions,
+            select(
+                literal(grp).label("grp"),
+                key.label("key"),
+                func.count(),
+                func.count(base.c.delay),
+                func.sum(base.c.within),
+                func.sum(base.c.decided),
             ).group_by(key)
             for grp, key in groups
         ]
     )
     values = union_all(
         *[
-            where_all(
-                select(literal(grp).label("grp"), key.label("key"), delay.label("value")),
-                [*conditions, Lead.first_action_at.is_not(None)],
+            select(literal(grp).label("grp"), key.label("key"), base.c.delay.label("value")).where(
+                base.c.delay.is_not(None)
             )
             for grp, key in groups
         ]
@@ -1118,17 +1142,29 @@ def kpi_report(scope: Scope, filters: ReportFilters) -> ReportResult:
     their deadline, missed calls."""
     now = scope.current_time
     period_end = min(scope.end, now) if scope.end is not None else now
-    leads_in = where_all(
+    # Counted per (kind, channel, state, manager) in the report index's order (no sort of the year
+    # on SQLite), then summed per manager.
+    fine = where_all(
         select(
             Lead.responsible_user_id.label("manager"),
-            func.count().label("leads_in"),
-            func.sum(_flag(Lead.state.in_(_CLOSED))).label("processed"),
-            func.sum(_flag(Lead.state == LeadState.CONVERTED.value)).label("converted"),
-            literal(0).label("overdue"),
-            literal(0).label("missed"),
+            Lead.state.label("state"),
+            func.count().label("n"),
         ),
         scope.lead_filters(),
-    ).group_by(Lead.responsible_user_id)
+    ).group_by(Lead.kind, Lead.channel_id, Lead.state, Lead.responsible_user_id)
+    if scope.covered_by_report_index:
+        fine = _hint(fine, scope, LEADS_INDEX)
+    per_state = fine.subquery("per_state")
+    leads_in = select(
+        per_state.c.manager.label("manager"),
+        func.sum(per_state.c.n).label("leads_in"),
+        func.sum(case((per_state.c.state.in_(_CLOSED), per_state.c.n), else_=0)).label("processed"),
+        func.sum(case((per_state.c.state == LeadState.CONVERTED.value, per_state.c.n), else_=0)).label(
+            "converted"
+        ),
+        literal(0).label("overdue"),
+        literal(0).label("missed"),
+    ).group_by(per_state.c.manager)
     overdue = where_all(
         select(
             Lead.responsible_user_id.label("manager"),

@@ -22,7 +22,7 @@ depends_on: str | Sequence[str] | None = None
 
 LEAD_INDEXES = {
     "ix_leads_report_channel_state": [
-        "kind", "channel_id", "state", "received_at", "responsible_user_id", "quality",
+        "kind", "channel_id", "state", "responsible_user_id", "received_at", "quality",
     ],
     "ix_leads_report_rejections": [
         "state", "rejection_reason_id", "channel_id", "responsible_user_id", "received_at", "quality",
@@ -33,13 +33,23 @@ LEAD_INDEXES = {
 }
 
 
+CALL_INDEXES = {
+    "ix_call_records_report_missed": [
+        "direction", "ring_at", "result", "channel_id", "lead_id", "caller_phone",
+    ],
+    "ix_call_records_callback": ["caller_phone", "direction", "ring_at"],
+}
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("leads", schema=None) as batch_op:
-        for name, columns in LEAD_INDEXES.items():
-            batch_op.create_index(name, columns, unique=False)
+    for table, indexes in (("leads", LEAD_INDEXES), ("call_records", CALL_INDEXES)):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            for name, columns in indexes.items():
+                batch_op.create_index(name, columns, unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("leads", schema=None) as batch_op:
-        for name in LEAD_INDEXES:
-            batch_op.drop_index(name)
+    for table, indexes in (("call_records", CALL_INDEXES), ("leads", LEAD_INDEXES)):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            for name in indexes:
+                batch_op.drop_index(name)
