@@ -39,6 +39,7 @@ from bench.measure import (
     percentile,
 )
 from bench.report import Results
+from bench.reports import measure_reports
 from bench.search import measure_search
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -250,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         report_full = measure_report(db)
         log("  global search")
         search_full = measure_search(db)
+        log("  built-in reports (bench/reports.py)")
+        reports_full = measure_reports(db)
         contention = watch.summary()
         log(f"  {contention}")
     finally:
@@ -265,9 +268,10 @@ def main(argv: list[str] | None = None) -> int:
         "total_seconds": time.perf_counter() - started, "contention": contention,
     })
     text_out += "\n\n## Global search (desktop, Ctrl+K) on the full database\n\n" + search_full.markdown()
+    text_out += "\n\n## Built-in reports on the full database\n\n" + reports_full.markdown()
     print(text_out)
     (OUT / ("last-quick.md" if settings.quick else "last.md")).write_text(text_out + "\n", encoding="utf-8")
-    failed = results.failed()
+    failed = results.failed() + reports_full.failed()
     if percentile(search_full.latencies, 0.99) > 0.1:
         failed.append("global search p99 > 100 ms")
     if failed:
