@@ -444,3 +444,10 @@ def test_end_to_end_through_the_bot_api_double_and_the_desks_background_sync(
             )
         finally:
             assert sync.stop(10.0)
+
+
+def test_fits_a_small_window(app_context: AppContext, qtbot: QtBot) -> None:
+    dialog_channel(app_context.db, app_context.user.id)
+    workspace = show(qtbot, app_context)
+    # The main window at 1024 px minus the navigation must still hold it (no forced wide window).
+    assert workspace.minimumSizeHint().width() <= 700

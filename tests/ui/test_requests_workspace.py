@@ -211,3 +211,9 @@ def test_a_manager_sees_only_own_requests(app_context: AppContext, qtbot: QtBot)
         workspace = show(qtbot, manager)
         assert workspace.model.ids() == [mine.id]
         workspace.close()
+
+
+def test_fits_a_small_window(app_context: AppContext, qtbot: QtBot) -> None:
+    workspace = show(qtbot, app_context)
+    # The main window at 1024 px minus the navigation must still hold it (no forced wide window).
+    assert workspace.minimumSizeHint().width() <= 700

@@ -122,7 +122,12 @@ class RequestsWorkspace(QWidget):
         self._update_header()
         layout = QVBoxLayout(self)
         layout.addLayout(self.filter_bar)
-        layout.addWidget(self.header)
+        # The count and the search share a line: the filter bar stays narrow enough for a small window.
+        header_row = QHBoxLayout()
+        header_row.addWidget(self.header)
+        header_row.addStretch(1)
+        header_row.addWidget(self.search_edit, 1)
+        layout.addLayout(header_row)
         layout.addWidget(self.table, 1)
 
         refresh = QAction(self.tr("Refresh"), self)
@@ -191,10 +196,16 @@ class RequestsWorkspace(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setPlaceholderText(self.tr("Phone, e-mail, name or words of the message"))
         self.search_edit.setAccessibleName(self.tr("Search requests"))
-        self.search_edit.setMinimumWidth(260)
+        self.search_edit.setMinimumWidth(160)
+        self.search_edit.setMaximumWidth(420)
         self.search_edit.textChanged.connect(lambda _text: self._search_timer.start())
         self.search_edit.returnPressed.connect(self._apply_filter)
 
+        # Combos shrink with the window (a long channel or source name is elided, not a wall).
+        for combo in (self.period_combo, self.channel_combo, self.state_combo, self.source_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(7)
+            combo.setMaximumWidth(280)
         for label, widget in (
             (self.tr("&Period:"), self.period_combo),
             (None, self.from_edit),
@@ -207,9 +218,8 @@ class RequestsWorkspace(QWidget):
                 caption = QLabel(label)
                 caption.setBuddy(widget)
                 bar.addWidget(caption)
-            bar.addWidget(widget)
-        bar.addSpacing(8)
-        bar.addWidget(self.search_edit, 1)
+            # The combos share the spare width: as wide as they may be, no wider than needed.
+            bar.addWidget(widget, 1 if isinstance(widget, QComboBox) else 0)
         self.filter_bar = bar
 
     def _build_table(self) -> None:
