@@ -451,3 +451,17 @@ def test_fits_a_small_window(app_context: AppContext, qtbot: QtBot) -> None:
     workspace = show(qtbot, app_context)
     # The main window at 1024 px minus the navigation must still hold it (no forced wide window).
     assert workspace.minimumSizeHint().width() <= 700
+
+
+def test_a_draft_stays_with_its_conversation(app_context: AppContext, qtbot: QtBot) -> None:
+    db = app_context.db
+    channel = dialog_channel(db, app_context.user.id)
+    first = incoming(db, channel, "21", "Первый", NOW - timedelta(minutes=9), name="Первый")
+    second = incoming(db, channel, "22", "Второй", NOW - timedelta(minutes=5), name="Второй")
+    workspace = show(qtbot, app_context)
+    open_conversation(qtbot, workspace, first)
+    type_text(workspace.reply_edit, "Ответ первому")
+    open_conversation(qtbot, workspace, second)
+    assert workspace.reply_edit.toPlainText() == ""  # never sent to the wrong person
+    open_conversation(qtbot, workspace, first)
+    assert workspace.reply_edit.toPlainText() == "Ответ первому"

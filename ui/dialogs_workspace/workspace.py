@@ -105,6 +105,7 @@ class DialogsWorkspace(QWidget):
         self._cards: dict[int, Any] = {}
         self._dialog: QWidget | None = None
         self._target_generation = 0
+        self._drafts: dict[int, str] = {}
 
         self.conversations = ConversationListModel(context, self)
         self.conversations.totals_changed.connect(self._update_header)
@@ -282,6 +283,8 @@ class DialogsWorkspace(QWidget):
         self.quick_menu = QMenu(self.quick_button)
         self.quick_menu.setObjectName("quick_replies_menu")
         self.quick_button.setMenu(self.quick_menu)
+        # Another administrator may have changed the list (PostgreSQL does not announce settings).
+        self.quick_menu.aboutToShow.connect(self._read_quick_replies)
         self.attach_button = QToolButton()
         self.attach_button.setObjectName("attach_button")
         self.attach_button.setText(self.tr("&Attach file…"))
@@ -388,6 +391,8 @@ class DialogsWorkspace(QWidget):
 
     def set_quick_replies(self, replies: tuple[str, ...]) -> None:
         """Offer these quick replies in the menu under the reply box."""
+        if tuple(replies) == self.quick and self.quick_menu.actions():
+            return  # unchanged: an open menu is not rebuilt under the mouse
         self.quick = tuple(replies)
         menu = self.quick_menu
         menu.clear()
@@ -439,7 +444,17 @@ class DialogsWorkspace(QWidget):
         return True
 
     def _show_conversation(self, conversation: ConversationDTO | None) -> None:
+        # A half-written reply stays with its conversation: never sent to the next one by mistake.
+        if self.current is not None:
+            draft = self.reply_edit.toPlainText()
+            if draft.strip():
+                self._drafts[self.current.id] = draft
+            else:
+                self._drafts.pop(self.current.id, None)
         self.current = conversation
+        self.reply_edit.setPlainText(
+            self._drafts.pop(conversation.id, "") if conversation is not None else ""
+        )
         self.reply_error.clear_error()
         self.set_attachment(None)
         self.messages.show_conversation(conversation.id if conversation is not None else None)
