@@ -579,6 +579,37 @@ def get_conversation(session: Session, actor: Actor, conversation_id: int) -> Co
     return _conversation_dto(row)
 
 
+def conversation_of_lead(session: Session, actor: Actor, lead_id: int) -> ConversationDTO | None:
+    """The conversation a lead came from or joined (the lead card's "open chat"), if the actor may
+    see it; None for a lead of no conversation."""
+    conversation_id = session.scalar(
+        select(ConversationMessage.conversation_id)
+        .where(ConversationMessage.lead_id == lead_id)
+        .order_by(ConversationMessage.id)
+        .limit(1)
+    )
+    if conversation_id is None:
+        return None
+    row = session.execute(
+        _conversation_query().where(Conversation.id == conversation_id, _visible(actor))
+    ).first()
+    return _conversation_dto(row) if row is not None else None
+
+
+def mark_answered(uow: UnitOfWork, actor: Actor, conversation_id: int) -> ConversationDTO:
+    """End the wait without a reply (a "thank you" needs no answer): the conversation leaves the
+    unanswered ones until the user writes again."""
+    session = uow.session
+    get_conversation(session, actor, conversation_id)
+    session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id)
+        .values(waiting_since=None)
+        .execution_options(synchronize_session=False)
+    )
+    return get_conversation(session, actor, conversation_id)
+
+
 def conversation_messages(
     session: Session,
     actor: Actor,

@@ -32,10 +32,12 @@ from app.services.dialogs import (
     IngestOutcome,
     IngestResult,
     conversation_messages,
+    conversation_of_lead,
     get_conversation,
     ingest_messages,
     link_conversation,
     list_conversations,
+    mark_answered,
     quick_replies,
     retry_message,
     send_reply,
@@ -54,6 +56,7 @@ from tests.factories import (
     make_client,
     make_exclusion,
     make_user,
+    take_in,
 )
 
 SYSTEM = Actor.system()
@@ -491,3 +494,26 @@ def test_quick_replies_are_seeded_and_configurable_by_an_administrator(db: Datab
         set_quick_replies(uow, SYSTEM, [])
     with db.session() as session:
         assert quick_replies(session) == ()
+
+
+def test_a_wait_can_be_ended_without_a_reply(db: Database) -> None:
+    channel_id = dialog_channel(db)
+    [inbound] = ingest(db, channel_id, message(51, "Спасибо!"))
+    with db.uow() as uow:
+        answered = mark_answered(uow, SYSTEM, inbound.conversation_id)
+    assert not answered.unanswered
+    [again] = ingest(db, channel_id, message(51, "А ещё вопрос", at=T0 + timedelta(hours=2)))
+    assert conversation_of(db, again.conversation_id).waiting_since == T0 + timedelta(hours=2)
+
+
+def test_the_conversation_of_a_lead(db: Database) -> None:
+    channel_id = dialog_channel(db)
+    [inbound] = ingest(db, channel_id, message(52))
+    assert inbound.lead_id is not None
+    other = build(db, make_channel)
+    manual = take_in(db, other, contact_name="Walk-in")
+    assert manual.lead is not None
+    with db.session() as session:
+        found = conversation_of_lead(session, SYSTEM, inbound.lead_id)
+        assert found is not None and found.id == inbound.conversation_id
+        assert conversation_of_lead(session, SYSTEM, manual.lead.id) is None
