@@ -265,6 +265,10 @@ class TelegramClient:
                     await asyncio.sleep(wait)
                     continue
                 raise ConnectorError(f"Telegram limits this bot's requests; try again in {wait:.0f} seconds.")
+            if status == 403 and method.startswith("send"):
+                raise ConnectorError(
+                    "The user has blocked the bot or left the chat, so Telegram does not deliver to it."
+                )
             if status == 409:
                 raise ConnectorError(
                     "Another program is reading this bot's updates (or a webhook is set); "

@@ -357,6 +357,11 @@ def test_a_failed_reply_is_kept_and_a_retry_sends_it_once(db: Database, bot: Bot
     with db.session() as session:
         assert list_conversations(session, SYSTEM).rows[0].unanswered
 
+    bot.fail("sendMessage", 403, description="Forbidden: bot was blocked by the user")
+    blocked = retry_message(db, SYSTEM, failed.id)
+    assert blocked.status is MessageStatus.FAILED
+    assert blocked.error is not None and "blocked the bot" in blocked.error
+
     retried = retry_message(db, SYSTEM, failed.id)
     assert retried.id == failed.id and retried.status is MessageStatus.SENT
     assert [(s.chat_id, s.text) for s in bot.sent] == [("555", "Завтра до обеда.")]
