@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from app.connectors.telegram import (
 )
 from app.domain.enums import ChannelKind, LeadState, MessageDirection, MessageStatus
 from app.persistence.models import Channel, ConnectorState, Conversation, ConversationMessage, Lead
-from app.persistence.uow import Database
+from app.persistence.uow import Database, open_database
 from app.services.dialogs import (
     conversation_messages,
     download_attachment,
@@ -483,3 +484,39 @@ def test_a_wrong_api_url_is_one_sentence(db: Database, bot: BotApiDouble) -> Non
         uow.session.get_one(Channel, channel_id).settings = {"api_url": f"{bot.url}/no/such/prefix"}
     with pytest.raises(ConnectorError, match="check the channel's token and API URL"):
         sync(db, channel_id)
+
+
+def test_inflow_sync_once_takes_a_message_in_end_to_end(db_url: str, bot: BotApiDouble) -> None:
+    inflow = Path(sys.executable).with_name("inflow")
+    env = {**os.environ, "INFLOW_DATABASE_URL": db_url, "INFLOW_TEST_BOT_TOKEN": bot.token}
+    added = subprocess.run(
+        [
+            str(inflow),
+            "channel",
+            "add",
+            "dialog",
+            "Telegram-бот",
+            "--telegram-token-env",
+            "INFLOW_TEST_BOT_TOKEN",
+            "--api-url",
+            bot.url,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert added.returncode == 0, added.stderr
+    bot.enqueue_message(user_id=4242, text="Заявка из Telegram", first_name="Ольга")
+    synced = subprocess.run(
+        [str(inflow), "sync", "--once"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert synced.returncode == 0, synced.stderr
+    assert bot.token not in synced.stdout + synced.stderr
+    db = open_database(db_url)
+    try:
+        with db.session() as session:
+            lead = session.scalars(select(Lead).where(Lead.messenger_user == "telegram:4242")).one()
+            assert (lead.kind, lead.contact_name, lead.subject) == ("dialog", "Ольга", "Заявка из Telegram")
+    finally:
+        db.dispose()
