@@ -231,8 +231,11 @@ def test_ctrl_enter_sends_the_reply_and_a_failure_offers_a_retry(
     db = app_context.db
     channel = dialog_channel(db, app_context.user.id)
     chat = incoming(db, channel, "77", "Нужны окна", NOW - timedelta(minutes=3), name="Анна")
+    incoming(db, channel, "78", "Тоже жду", NOW - timedelta(minutes=1), name="Борис")
     workspace = show(qtbot, app_context, messenger)
     open_conversation(qtbot, workspace, chat)
+    resets: list[int] = []
+    workspace.messages.modelReset.connect(lambda: resets.append(1))
 
     type_text(workspace.reply_edit, "Здравствуйте, Анна!")
     with qtbot.waitSignal(workspace.reply_finished, timeout=10_000) as blocker:
@@ -242,8 +245,13 @@ def test_ctrl_enter_sends_the_reply_and_a_failure_offers_a_retry(
     assert workspace.reply_edit.toPlainText() == ""
     qtbot.waitUntil(lambda: texts(workspace) == ["Нужны окна", "Здравствуйте, Анна!"], timeout=5000)
     # Answered: the conversation no longer waits, and the lead got its first action.
-    qtbot.waitUntil(lambda: workspace.conversations.unanswered == 0, timeout=5000)
-    assert workspace.conversations.index(0).data(ConversationRole.WAITING) == ""
+    qtbot.waitUntil(lambda: workspace.conversations.unanswered == 1, timeout=5000)
+    # Anna moved below Boris (who still waits); her chat stayed open, the thread never reset.
+    assert titles(workspace) == ["Борис", "Анна"]
+    assert workspace.conversations.index(1).data(ConversationRole.WAITING) == ""
+    assert workspace.current is not None and workspace.current.id == chat
+    assert workspace.list_view.currentIndex().row() == 1
+    assert resets == []
 
     messenger.fail = True
     type_text(workspace.reply_edit, "Вы тут?")

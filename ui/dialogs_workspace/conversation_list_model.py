@@ -123,6 +123,7 @@ class ConversationListModel(QAbstractListModel):
         self._started = False
         self._refresh_pending = False
         self.total: int | None = None
+        self.applying = False  # a refresh is being applied (rows move)
         self.unanswered: int | None = None
         self._tick = QTimer(self)
         self._tick.setInterval(self.WAITING_TICK_MS)
@@ -276,7 +277,12 @@ class ConversationListModel(QAbstractListModel):
                     self._rows.extend(fresh)
                     self.endInsertRows()
             else:
-                sync_rows(self, self._rows, rows, _key)
+                # While rows move, the view's cursor hops to a neighbour; the owner ignores that.
+                self.applying = True
+                try:
+                    sync_rows(self, self._rows, rows, _key)
+                finally:
+                    self.applying = False
             self._exhausted = len(rows) < limit
             if (page.total, page.unanswered) != (self.total, self.unanswered):
                 self.total, self.unanswered = page.total, page.unanswered

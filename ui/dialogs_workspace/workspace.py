@@ -431,8 +431,13 @@ class DialogsWorkspace(QWidget):
         self.conversations.set_filter(self.channel_combo.currentData(), self.unanswered_check.isChecked())
 
     def _on_list_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        conversation = self.conversations.conversation(current.row()) if current.isValid() else None
-        if (conversation and conversation.id) != (self.current and self.current.id):
+        if not current.isValid() or self.conversations.applying:
+            # A conversation that moved (answered, a new message) is removed and inserted again; the
+            # view's cursor meanwhile hops to a neighbour or to nothing. The chat stays; the refresh
+            # puts the cursor back on it.
+            return
+        conversation = self.conversations.conversation(current.row())
+        if self.current is None or conversation.id != self.current.id:
             self._show_conversation(conversation)
 
     def select_conversation(self, conversation_id: int) -> bool:
@@ -526,6 +531,9 @@ class DialogsWorkspace(QWidget):
 
     def _on_conversations_refreshed(self) -> None:
         # The conversation shown may have changed (its lead converted, a client linked): follow it.
+        if self.current is not None and self.conversations.row_of(self.current.id) < 0:
+            # Gone from the list (another filter, or no longer visible to this user).
+            self._show_conversation(None)
         if self.current is not None:
             row = self.conversations.row_of(self.current.id)
             if row >= 0:
