@@ -33,11 +33,11 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 from sqlalchemy import select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from app.domain.contacts import DEFAULT_REGION, normalize_email, normalize_phone
 from app.domain.enums import ChannelKind
-from app.domain.errors import DatabaseUnavailable, NotFound
+from app.domain.errors import ConcurrentModification, DatabaseUnavailable, NotFound
 from app.persistence.models import Channel, IntakeToken
 from app.persistence.types import utcnow
 from app.persistence.uow import Database
@@ -184,12 +184,29 @@ class GroupCommitter:
                 pending.future.set_result(result)
 
     def _store(self, items: Sequence[LeadInput]) -> list[IntakeResult]:
-        with self.db.uow() as uow:
-            return register_leads(uow, items, Actor.system())
+        for attempt in range(1, STORE_ATTEMPTS + 1):
+            try:
+                with self.db.uow() as uow:
+                    return register_leads(uow, items, Actor.system())
+            except ConcurrentModification:
+                # A deadlock or serialization failure with another writer (two committers, a
+                # desktop): nothing was stored, so the same batch is simply tried again.
+                if attempt == STORE_ATTEMPTS:
+                    raise
+                time.sleep(0.01 * attempt)
+        raise AssertionError("unreachable")
+
+
+STORE_ATTEMPTS = 3
 
 
 def _unreachable(error: BaseException) -> bool:
-    return isinstance(error, DatabaseUnavailable | DBAPIError)
+    """Whether the database could not be reached (as opposed to refusing this data)."""
+    if isinstance(error, DatabaseUnavailable):
+        return True
+    return isinstance(error, DBAPIError) and (
+        error.connection_invalidated or isinstance(error, OperationalError | InterfaceError)
+    )
 
 
 class TokenDirectory:
@@ -275,8 +292,10 @@ class IntakeEndpoint:
             return _error(401, "A web-form token is required (Authorization: Bearer TOKEN or ?token=TOKEN).")
         try:
             info = await self.tokens.find(token)
-        except (DatabaseUnavailable, DBAPIError) as error:
-            return _unavailable(error)
+        except Exception as error:
+            if _unreachable(error):
+                return _unavailable(error)
+            raise
         if info is None:
             return _error(401, "The web-form token is not valid (unknown, revoked or its channel is off).")
         wait = self.by_token.take(f"token:{info.channel_id}:{token}")
@@ -292,12 +311,12 @@ class IntakeEndpoint:
             return _error(413, f"The submission is larger than {self.config.max_body} bytes.")
         try:
             result = await self.committer.submit(item)
-        except (DatabaseUnavailable, DBAPIError) as error:
-            return _unavailable(error)
         except NotFound:
             self.tokens.forget(token)
             return _error(401, "The web-form token's channel no longer exists.")
-        except Exception as error:  # an unexpected failure: not stored, so never a 2xx
+        except Exception as error:  # not stored, so never a 2xx
+            if _unreachable(error) or isinstance(error, ConcurrentModification):
+                return _unavailable(error)
             log.exception("storing a submission failed")
             return _error(500, f"The submission could not be stored ({type(error).__name__}).")
         return _answer(result)
