@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 
             set_setting(uow.session, COMPANY_NAME, "ООО «Окна Комфорт»")
         print(f"demo data ready in {time.perf_counter() - started:.1f} s", flush=True)
+        _seed_mail(db)
         try:
             _seed_dialogs(db)
         except Exception as error:  # the Dialogs picture then shows what the demo has
@@ -188,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             ("lead-card", _lead_card),
             ("intake-wizard", _intake_wizard),
             ("accept-inquiry", _accept_inquiry),
+            ("mail-letter", _mail),
             ("dialogs-chat", _dialogs_chat),
         ):
             try:
@@ -342,6 +344,123 @@ def _dialogs_chat(shooter: Shooter, context: Any, window: Any) -> None:
     shooter.settle(2.0)
     shooter.shoot(window, "dialogs-chat")
     page.reply_edit.clear()
+
+
+def _seed_mail(db: Any) -> None:
+    """Letters in the demo mailbox, stored as the IMAP sync stores them (leads made by intake)."""
+    try:
+        from app.services import mail
+    except ImportError:
+        return
+    from datetime import timedelta
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
+    from PySide6.QtCore import QBuffer, QIODevice, Qt
+    from PySide6.QtGui import QColor, QImage
+    from sqlalchemy import select
+
+    from app.persistence.models import Channel
+    from app.persistence.types import utcnow
+    from app.services.demo import EMAIL_CHANNEL
+
+    channel_id = _scalar(db, select(Channel.id).where(Channel.name == EMAIL_CHANNEL))
+    if channel_id is None:
+        return
+    with db.uow() as uow:  # the mailbox's signature, put under replies
+        channel = uow.session.get_one(Channel, channel_id)
+        signature = "Марина Волкова\nООО «Окна Комфорт», +7 495 000-00-00"
+        channel.settings = {**channel.settings, "signature": signature}
+    now = utcnow()
+    logo = QImage(160, 40, QImage.Format.Format_RGB32)
+    logo.fill(QColor("#1565c0"))
+    painter = QPainter(logo)
+    painter.setPen(QColor("white"))
+    painter.drawText(logo.rect(), Qt.AlignmentFlag.AlignCenter, "СтройДом")
+    painter.end()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    logo.save(buffer, "PNG")
+    logo_png = bytes(buffer.data().data())
+
+    def letter(minutes: int, sender: str, subject: str, text: str, **extra: Any) -> tuple[bytes, Any]:
+        message = EmailMessage()
+        message["From"] = sender
+        message["To"] = "Окна Комфорт <sales@okna-komfort.ru>"
+        message["Subject"] = subject
+        when = now - timedelta(minutes=minutes)
+        message["Date"] = format_datetime(when)
+        message["Message-ID"] = extra.get("message_id") or make_msgid(domain="mail.example")
+        if extra.get("reply_to_id"):
+            message["In-Reply-To"] = extra["reply_to_id"]
+            message["References"] = extra["reply_to_id"]
+        if extra.get("cc"):
+            message["Cc"] = extra["cc"]
+        message.set_content(text)
+        if extra.get("html"):
+            message.add_alternative(extra["html"], subtype="html")
+            html_part = message.get_payload()[1]
+            html_part.add_related(logo_png, maintype="image", subtype="png", cid="<logo@stroydom>")
+        for name, data in extra.get("files", ()):
+            message.add_attachment(data, maintype="application", subtype="pdf", filename=name)
+        return message.as_bytes(), when
+
+    first = make_msgid(domain="mail.example")
+    html = (
+        "<p>Добрый день!</p><p>Просим рассчитать остекление коттеджа по приложенному плану: "
+        "<b>14 окон</b> из профиля REHAU, две балконные двери, монтаж до 15 декабря.</p>"
+        "<table border='1' cellpadding='4' cellspacing='0'><tr><th>Помещение</th><th>Размер, мм</th>"
+        "<th>Кол-во</th></tr><tr><td>Гостиная</td><td>1800×1500</td><td>3</td></tr>"
+        "<tr><td>Спальни</td><td>1200×1400</td><td>6</td></tr><tr><td>Кухня</td><td>900×1200</td>"
+        "<td>2</td></tr></table>"
+        "<p>С уважением,<br>Марина Соколова, снабжение<br>ООО «СтройДом», +7 495 123-45-67</p>"
+        '<img src="cid:logo@stroydom"> <img src="https://tracker.example/open.gif?u=77" width="1" height="1">'
+    )
+    raws = [
+        letter(600, "Игорь Васильев <igor.vasiliev@mail.ru>", "Окна в загородный дом",
+               "Здравствуйте!\nНужны окна на дачу, 6 штук, двухкамерный стеклопакет.\nИгорь",
+               message_id=first),
+        letter(420, "Игорь Васильев <igor.vasiliev@mail.ru>", "Re: Окна в загородный дом",
+               "И ещё входная дверь, если делаете.\n", reply_to_id=first),
+        letter(300, "Ольга Кузнецова <o.kuznetsova@yandex.ru>", "Замер в субботу?",
+               "Добрый день! Можно ли вызвать замерщика на субботу, 10:00?\nОльга"),
+        letter(95, "Марина Соколова <m.sokolova@stroydom.example>", "Запрос КП: остекление коттеджа",
+               "Добрый день! Просим рассчитать остекление коттеджа по приложенному плану.",
+               html=html, cc="Сергей Белов <s.belov@stroydom.example>",
+               files=(("План коттеджа.pdf", b"%PDF-1.4 demo"), ("Спецификация.pdf", b"%PDF-1.4 demo"))),
+        letter(40, "Павел Морозов <pavel.morozov@gmail.com>", "Москитные сетки",
+               "Подскажите цену москитных сеток на 4 окна.\n"),
+    ]
+    with db.uow() as uow:
+        fetched = [mail.FetchedLetter(n + 1, raw, when) for n, (raw, when) in enumerate(raws)]
+        mail.store_letters(uow, channel_id, "INBOX", fetched, cursor=mail.FolderCursor(1, len(raws)))
+
+
+def _mail(shooter: Shooter, context: Any, window: Any) -> None:
+    """Mail: a letter from a company open in the reading pane, then a reply being written."""
+    if _try_import(shooter, "mail-letter", "ui.mail", "MailWorkspace") is None:
+        return
+    from ui.mail.shapes import ComposeMode
+
+    window.show_workspace("mail")
+    page = window.workspace_page("mail")
+    shooter.settle(3.0)
+    rows = [page.model.message(row) for row in range(page.model.rowCount())]
+    row = next((n for n, item in enumerate(rows) if item.has_attachments), 0 if rows else None)
+    if row is None:
+        shooter.skip("mail-letter", "no letters in the demo mailbox")
+        return
+    page.open_row(row)
+    shooter.settle(3.0)
+    shooter.shoot(window, "mail-letter")
+    dialog = page.compose(ComposeMode.REPLY)
+    if dialog is not None:
+        dialog.move(window.frameGeometry().topLeft() + QPoint(300, 90))
+        answer = "Марина, добрый день!\nРасчёт пришлём завтра до 12:00.\n"
+        dialog.body_edit.setPlainText(answer + dialog.body_edit.toPlainText())
+        shooter.settle(1.0)
+        shooter.shoot(window, "mail-reply", overlay=dialog)
+        dialog.close()
 
 
 def _lead_card(shooter: Shooter, context: Any, window: Any) -> None:

@@ -309,7 +309,8 @@ def test_message_list_fetches_pages_lazily_and_refreshes_by_difference(
         model.refresh()
     assert asked[-1] == (None, 6)  # the loaded window, read again
     assert model.index(1, MessageColumn.SUBJECT).data() == "Переписано"
-    assert model.index(1, MessageColumn.LEAD).data() == "Lead · New"
+    assert model.index(1, MessageColumn.LEAD).data() == "New"
+    assert model.index(1, MessageColumn.LEAD).data(Qt.ItemDataRole.ToolTipRole) == "Lead 9: New"
     assert model.index(1, MessageColumn.ATTACHMENTS).data(Qt.ItemDataRole.DecorationRole) is not None
     assert resets == []
     with qtbot.waitSignal(model.page_loaded, timeout=3000):

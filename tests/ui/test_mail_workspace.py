@@ -111,7 +111,7 @@ def test_open_a_letter_shows_its_subject_and_body_and_marks_it_read(
     assert subjects == ["Окна в загородный дом", "    Re: Окна в загородный дом", "Балкон"]
     assert model.index(2, MessageColumn.SENDER).data() == "Ольга"
     assert model.index(2, MessageColumn.ATTACHMENTS).data(Qt.ItemDataRole.DecorationRole) is not None
-    assert model.index(0, MessageColumn.LEAD).data() == "Lead · New"
+    assert model.index(0, MessageColumn.LEAD).data() == "New"
     assert model.index(0, MessageColumn.SUBJECT).data(Qt.ItemDataRole.FontRole).bold()
 
     open_row(qtbot, workspace, 2)
@@ -144,8 +144,12 @@ def test_an_html_letter_from_the_server_loads_nothing_remote(
     qtbot.waitUntil(workspace.pane.blocked_label.isVisible, timeout=2000)
     # The letter's own picture is shown (served from the letter, not fetched).
     image = QTextDocument.ResourceType.ImageResource.value
-    picture = browser.document().resource(image, QUrl("cid:logo@client"))
-    assert picture is not None and picture.width() == 6
+
+    def picture_width() -> int:
+        picture = browser.document().resource(image, QUrl("cid:logo@client"))
+        return picture.width() if picture is not None else 0
+
+    qtbot.waitUntil(lambda: picture_width() == 6, timeout=3000)
 
 
 def test_convert_a_letters_lead_through_the_wizard(
@@ -181,7 +185,7 @@ def test_convert_a_letters_lead_through_the_wizard(
     qtbot.waitUntil(lambda: "Converted" in workspace.lead_label.text(), timeout=5000)
     assert not workspace.convert_button.isEnabled()
     badge = workspace.model.index(0, MessageColumn.LEAD)
-    qtbot.waitUntil(lambda: badge.data() == "Lead · Converted", timeout=5000)
+    qtbot.waitUntil(lambda: badge.data() == "Converted", timeout=5000)
 
 
 def test_a_reply_reaches_the_smtp_server_with_in_reply_to(

@@ -132,7 +132,7 @@ class ComposeDialog(QDialog):
         self.files_view.setModel(self.files_model)
         self.files_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.files_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.files_view.setMaximumHeight(self.files_view.fontMetrics().lineSpacing() * 4 + 8)
+        self.files_view.setMaximumHeight(self.files_view.fontMetrics().lineSpacing() * 3 + 8)
         self.attach_button = QPushButton(self.tr("&Attach…"))
         self.attach_button.clicked.connect(self.choose_files)
         self.remove_button = QPushButton(self.tr("Re&move"))

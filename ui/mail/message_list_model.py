@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any
 
@@ -76,6 +77,19 @@ _INDENT = "    "
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate(_CONTEXT, text)
+
+
+def short_date(value: datetime | None, now: datetime | None = None) -> str:
+    """A list's date, as short as still clear: "14:05" today, "23.11 14:05" this year, else "23.11.2025"."""
+    if value is None:
+        return ""
+    local = value.astimezone()
+    today = (now or datetime.now(UTC)).astimezone()
+    if local.date() == today.date():
+        return local.strftime("%H:%M")
+    if local.year == today.year:
+        return local.strftime("%d.%m %H:%M")
+    return local.strftime("%d.%m.%Y")
 
 
 class MessageListModel(QAbstractTableModel):
@@ -339,9 +353,10 @@ class MessageListModel(QAbstractTableModel):
         if column == MessageColumn.SENDER:
             return row.sender.short()
         if column == MessageColumn.DATE:
-            return board_words.local_time(row.date) if row.date is not None else ""
+            return short_date(row.date)
         if column == MessageColumn.LEAD:
-            return words.state_badge(row.lead_state)
+            # The column is headed "Lead": its cells say the lead's state.
+            return board_words.state_name(row.lead_state) if row.lead_state else ""
         return ""
 
     @staticmethod
@@ -358,6 +373,8 @@ class MessageListModel(QAbstractTableModel):
     def _tooltip(row: MessageRow, column: int) -> str:
         if column == MessageColumn.SENDER:
             return row.sender.display()
+        if column == MessageColumn.DATE:
+            return board_words.local_time(row.date) if row.date is not None else ""
         if column == MessageColumn.ATTACHMENTS:
             return _tr("The letter has files attached") if row.has_attachments else ""
         if column == MessageColumn.LEAD and row.lead_id:

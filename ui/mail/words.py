@@ -8,7 +8,6 @@ import smtplib
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
 from app.domain.errors import InflowError
-from ui.my_sales import words as board_words
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +41,6 @@ def tr(text: str) -> str:
 def folder_name(name: str, role: str) -> str:
     """A folder as a person reads it: the role's translated name for well-known folders."""
     return tr(FOLDER_ROLES[role]) if role in FOLDER_ROLES else name
-
-
-def state_badge(state: str | None) -> str:
-    """ "Lead · New" for a letter that made a lead; empty otherwise."""
-    if not state:
-        return ""
-    return tr("Lead · %1").replace("%1", board_words.state_name(state))
 
 
 def file_size(size: int) -> str:

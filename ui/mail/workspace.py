@@ -17,7 +17,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -159,7 +160,7 @@ class MailWorkspace(QWidget):
         self.tree.setModel(self.folder_model)
         self.tree.setHeaderHidden(True)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setMinimumWidth(180)
+        self.tree.setMinimumWidth(140)
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current_changed)
 
         self.list_view = QTableView()
@@ -179,11 +180,16 @@ class MailWorkspace(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(MessageColumn.SUBJECT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(MessageColumn.ATTACHMENTS, QHeaderView.ResizeMode.Fixed)
-        metrics = self.list_view.fontMetrics()
-        header.resizeSection(MessageColumn.SENDER, metrics.horizontalAdvance("М" * 12))
-        header.resizeSection(MessageColumn.DATE, metrics.horizontalAdvance("00.00.0000 00:00") + 16)
-        header.resizeSection(MessageColumn.ATTACHMENTS, 28)
-        header.resizeSection(MessageColumn.LEAD, metrics.horizontalAdvance("М" * 10))
+        # Widths for the bold (unread) text: the subject takes what is left.
+        bold = self.list_view.font()
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        header.resizeSection(MessageColumn.SENDER, metrics.averageCharWidth() * 14)
+        date_width = metrics.horizontalAdvance("00.00 00:00") + 14
+        header.resizeSection(MessageColumn.DATE, date_width)
+        header.resizeSection(MessageColumn.ATTACHMENTS, 26)
+        state_width = metrics.horizontalAdvance(board_words.state_name("in_progress")) + 14
+        header.resizeSection(MessageColumn.LEAD, state_width)
         self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for action in (self.reply_action, self.reply_all_action, self.forward_action, self.task_action,
                        self.mark_unread_action):
@@ -197,6 +203,8 @@ class MailWorkspace(QWidget):
         self.lead_label = QLabel()
         self.lead_label.setObjectName("letter_lead")
         self.lead_label.setTextFormat(Qt.TextFormat.PlainText)
+        # The buttons keep their room; a long contact name is cut, not the pane widened.
+        self.lead_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.open_lead_button = QPushButton(self.tr("&Open lead"))
         self.open_lead_button.clicked.connect(self.lead_actions.open_card)
         self.convert_button = QPushButton(self.tr("&Convert…"))
@@ -229,7 +237,7 @@ class MailWorkspace(QWidget):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 4)
-        self.splitter.setSizes([210, 480, 590])
+        self.splitter.setSizes([160, 500, 520])
         mail = QWidget()
         mail_layout = QVBoxLayout(mail)
         mail_layout.setContentsMargins(0, 0, 0, 0)
