@@ -17,12 +17,14 @@ from sqlalchemy import select
 from app.connectors.base import ConnectorFactory, ConnectorOptions
 from app.connectors.service import ConnectorService
 from app.domain.enums import ChannelKind
-from app.persistence.models import ConnectorLease
+from app.persistence.models import Channel, ConnectorLease
 from app.persistence.uow import Database
+from app.services.secrets import SecretKind, set_secret
+from tests.bot_api_double import BotApiDouble
 from tests.factories import make_channel
 from ui import background_sync
 from ui.app_settings import FETCH_CHANNELS, AppSettings
-from ui.background_sync import BackgroundSync, show_in_status_bar
+from ui.background_sync import BackgroundSync, can_sync_here, show_in_status_bar
 from ui.context import AppContext
 from ui.settings import SettingsWorkspace
 
@@ -125,3 +127,36 @@ def test_the_settings_page_switches_it_off_for_this_computer(
     stored = AppSettings(QSettings(path, QSettings.Format.IniFormat))
     assert stored.get(FETCH_CHANNELS) is False
     qtbot.waitUntil(lambda: not app_context.tasks.busy, timeout=5000)
+
+
+def test_a_desk_takes_only_the_channels_whose_secret_it_holds(db: Database, qtbot: QtBot) -> None:
+    with db.uow() as uow:
+        ids = tuple(
+            make_channel(uow.session, name, kind=kind).id
+            for name, kind in (
+                ("С токеном", "dialog"),
+                ("Без токена", "dialog"),
+                ("Почта без пароля", "email"),
+            )
+        )
+    with BotApiDouble() as bot:
+        with db.uow() as uow:
+            for channel_id in ids[:2]:
+                uow.session.get_one(Channel, channel_id).settings = {"api_url": bot.url}
+        set_secret(SecretKind.TELEGRAM_TOKEN, ids[0], bot.token)
+        assert can_sync_here(db, ids[0], "dialog")
+        assert not can_sync_here(db, ids[1], "dialog")
+        assert not can_sync_here(db, ids[2], "email")
+        service_class = background_sync._default_factory()
+        assert service_class is not None
+        sync = BackgroundSync(
+            db, factory=lambda database: service_class(database, scan_interval=0.2, poll_timeout=0.3)
+        )
+        assert sync.start()
+        try:
+            holder = sync.service.holder
+            qtbot.waitUntil(lambda: lease_holders(db).get(ids[0]) == holder, timeout=10_000)
+            qtbot.wait(800)  # a few more scans: the channels without a secret stay free
+            assert lease_holders(db) == {ids[0]: holder}
+        finally:
+            assert sync.stop(10.0)
