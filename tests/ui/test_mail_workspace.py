@@ -28,6 +28,7 @@ from tests.mail_servers import SmtpSink, _smtp_session, smtp_server  # noqa: F40
 from tests.ui.mail_letters import HOSTILE_HTML, png, raw_letter
 from tests.ui.shell_helpers import offscreen_windows
 from ui.context import AppContext
+from ui.dialogs import AssignDialog, RejectDialog
 from ui.intake_wizard import IntakeWizard
 from ui.lead_card import LeadCardDialog
 from ui.mail import MailWorkspace
@@ -314,3 +315,36 @@ def test_the_lead_card_lists_the_letters_of_its_thread(app_context: AppContext, 
     assert "Ещё вопрос" in window.pane.browser.toPlainText()
     window.close()
     card.close()
+
+
+def test_reject_and_assign_a_letters_lead_from_the_lead_bar(
+    app_context: AppContext, workspace: MailWorkspace, qtbot: QtBot
+) -> None:
+    db = app_context.db
+    channel_id = email_channel(db)
+    store(db, channel_id, raw_letter(sender="Спам <offer@spam.example>", subject="Выгодное предложение"))
+    workspace.refresh()
+    shown(qtbot, workspace, 1)
+    open_row(qtbot, workspace, 0)
+    letter = workspace.letter
+    assert letter is not None and letter.lead_id is not None
+    qtbot.waitUntil(workspace.assign_button.isEnabled, timeout=5000)
+
+    qtbot.mouseClick(workspace.assign_button, Qt.MouseButton.LeftButton)
+    assign = workspace.findChild(AssignDialog)
+    assert assign is not None and assign.isVisible()
+    assign.reject()
+
+    qtbot.mouseClick(workspace.reject_button, Qt.MouseButton.LeftButton)
+    dialog = workspace.findChild(RejectDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=5000)
+    dialog.select_reason("spam")
+    with qtbot.waitSignal(dialog.lead_changed, timeout=5000):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert lead(db, letter.lead_id).state is LeadState.REJECTED
+    qtbot.waitUntil(lambda: "Rejected" in workspace.lead_label.text(), timeout=5000)
+    assert not workspace.reject_button.isEnabled() and not workspace.convert_button.isEnabled()
+    assert workspace.open_lead_button.isEnabled()
+    badge = workspace.model.index(0, MessageColumn.LEAD)
+    qtbot.waitUntil(lambda: badge.data() == "Rejected", timeout=5000)

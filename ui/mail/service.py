@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from app.domain.errors import InflowError
 from app.persistence.uow import Database
 from app.services.permissions import Actor
@@ -40,7 +42,8 @@ def _mail() -> Any:
     try:
         from app.services import mail
     except ImportError as error:
-        raise MailUnavailable("Mail is not part of this version of Inflow.") from error
+        text = QCoreApplication.translate("Mail", "Mail is not part of this version of Inflow.")
+        raise MailUnavailable(text) from error
     return mail
 
 
