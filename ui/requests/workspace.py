@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
 import shiboken6
@@ -46,6 +47,8 @@ log = logging.getLogger(__name__)
 
 # Tables whose change may alter what the list shows ("*": SQLite cannot tell which).
 _TABLES = {"*", "leads", "channels", "users", "clients", "roles"}
+
+CHOICES_MAX_AGE_S = 60.0
 
 PERIODS: dict[str, str] = {
     "all": QT_TRANSLATE_NOOP("RequestsWorkspace", "All time"),
@@ -103,6 +106,7 @@ class RequestsWorkspace(QWidget):
         self.setObjectName("requests")
         self.context = context
         self._cards: dict[int, Any] = {}
+        self._choices_read_at = 0.0
 
         self.model = RequestTableModel(context, self)
         self.model.total_changed.connect(self._update_header)
@@ -322,6 +326,7 @@ class RequestsWorkspace(QWidget):
     # -- choices (channels, sources) ----------------------------------------------------------
 
     def _read_choices(self) -> None:
+        self._choices_read_at = monotonic()
         db, actor = self.context.db, self.context.actor
 
         def work() -> tuple[list[RequestChannel], list[str]]:
@@ -372,7 +377,11 @@ class RequestsWorkspace(QWidget):
         changed = set(tables)
         if changed & _TABLES:
             self.model.refresh()
-        if changed & {"*", "channels", "leads"}:
+        # The sources are a DISTINCT over every request: re-read when channels change, and after
+        # other changes (a new source arrives with a lead; SQLite says only "*") once a minute.
+        if "channels" in changed or (
+            changed & {"*", "leads"} and monotonic() - self._choices_read_at > CHOICES_MAX_AGE_S
+        ):
             self._read_choices()
 
     def _on_model_failed(self, text: str) -> None:
