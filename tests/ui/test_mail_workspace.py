@@ -348,3 +348,20 @@ def test_reject_and_assign_a_letters_lead_from_the_lead_bar(
     assert workspace.open_lead_button.isEnabled()
     badge = workspace.model.index(0, MessageColumn.LEAD)
     qtbot.waitUntil(lambda: badge.data() == "Rejected", timeout=5000)
+
+
+def test_a_hidden_workspace_catches_up_when_shown_again(
+    app_context: AppContext, workspace: MailWorkspace, qtbot: QtBot
+) -> None:
+    db = app_context.db
+    channel_id = email_channel(db)
+    store(db, channel_id, raw_letter(subject="Первое"))
+    workspace.refresh()
+    shown(qtbot, workspace, 1)
+    workspace.hide()  # another workspace is in front
+    store(db, channel_id, raw_letter(subject="Второе"))
+    qtbot.waitUntil(lambda: workspace._stale, timeout=5000)  # noticed, not read while hidden
+    assert workspace.model.rowCount() == 1
+    workspace.show()
+    qtbot.waitUntil(lambda: workspace.model.rowCount() == 2, timeout=5000)
+    assert not workspace._stale

@@ -17,7 +17,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -89,6 +89,7 @@ class MailWorkspace(QWidget):
         self._lead_request = 0
         self._cards: dict[int, QWidget] = {}
         self._composers: list[ComposeDialog] = []
+        self._stale = False
 
         self.lead_actions = LeadActions(context, self)
         # Mail's own keys: Ctrl+Shift+R is "reply to all" here, as in every mail program.
@@ -591,11 +592,25 @@ class MailWorkspace(QWidget):
 
     def _on_watcher_changed(self, tables: Any) -> None:
         changed = set(tables)
+        if not changed & (_MAIL_TABLES | _LEAD_TABLES):
+            return
+        if not self.isVisible():
+            self._stale = True  # read when shown again, not while another workspace is in front
+            return
         if changed & _MAIL_TABLES:
             self.reload_mailboxes()
             self.model.refresh()
         if changed & _LEAD_TABLES and self.pane.letter is not None and self.pane.letter.lead_id:
             self._after_lead_change()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Catch up with what changed while the workspace was hidden."""
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()
+            if self.pane.letter is not None and self.pane.letter.lead_id:
+                self._after_lead_change()
 
     def _on_model_failed(self, text: str) -> None:
         show_message(self, self.tr("Mail"), text)
