@@ -146,6 +146,26 @@ def test_save_writes_the_file_through_the_service(
     assert calls == [(7, 1, target)]
 
 
+def test_open_saves_into_a_private_folder_then_hands_the_file_to_the_system(
+    pane: ReadingPane, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+
+    def save(_db: Any, _actor: Any, _letter_id: int, _part: Any, path: Path) -> Path:
+        path.write_bytes(b"%PDF")
+        return path
+
+    monkeypatch.setattr(service, "save_attachment", save)
+    pane.show_letter(hostile_letter(8))
+    pane.files_view.setCurrentIndex(pane.index_of_file("План кухни.pdf"))
+    pane.open_attachment()
+    qtbot.waitUntil(lambda: bool(opened), timeout=3000)
+    path = Path(opened[0])
+    assert path.name == "План кухни.pdf" and path.read_bytes() == b"%PDF"
+    assert "inflow-mail-" in str(path.parent.parent)  # the session's own temporary folder
+
+
 # -- quoting and addresses --------------------------------------------------------------------
 
 

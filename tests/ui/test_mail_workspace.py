@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from email.utils import make_msgid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -86,7 +87,7 @@ def open_row(qtbot: QtBot, workspace: MailWorkspace, row: int) -> None:
 
 
 def test_open_a_letter_shows_its_subject_and_body_and_marks_it_read(
-    app_context: AppContext, qtbot: QtBot
+    app_context: AppContext, qtbot: QtBot, tmp_path: Path
 ) -> None:
     db = app_context.db
     channel_id = email_channel(db)
@@ -126,6 +127,11 @@ def test_open_a_letter_shows_its_subject_and_body_and_marks_it_read(
     qtbot.waitUntil(lambda: tree.index_of("folder", inbox.id).data() == "Inbox (2)", timeout=5000)
     qtbot.waitUntil(lambda: model.message(2).unread is False, timeout=5000)
     assert workspace.reply_action.isEnabled() and workspace.forward_action.isEnabled()
+    # Save… writes the file cut from the stored letter.
+    target = tmp_path / "saved.pdf"
+    pane.save_attachment(target)
+    qtbot.waitUntil(target.exists, timeout=5000)
+    assert target.read_bytes() == b"%PDF"
 
 
 def test_an_html_letter_from_the_server_loads_nothing_remote(

@@ -212,7 +212,7 @@ class MailWorkspace(QWidget):
         self.convert_button.clicked.connect(self.lead_actions.convert)
         self.reject_button = QPushButton(self.tr("Re&ject…"))
         self.reject_button.clicked.connect(self.lead_actions.reject)
-        self.assign_button = QPushButton(self.tr("A&ssign…"))
+        self.assign_button = QPushButton(self.tr("Assi&gn…"))
         self.assign_button.clicked.connect(self.lead_actions.assign)
         bar = QHBoxLayout(self.lead_bar)
         bar.setContentsMargins(6, 2, 6, 2)
