@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 BATCH = 200
 # How long one IDLE check blocks a worker thread: a cancellation is noticed within this time.
 IDLE_SLICE = 1.0
+# A folder kept selected is selected again after this many seconds (a changed UIDVALIDITY shows).
+RESELECT_AFTER = 300.0
 
 T = TypeVar("T")
 
@@ -79,6 +81,15 @@ class MailConnector:
         self._account: MailAccount | None = None
         # Set when a call was abandoned (cancelled) mid-way: the connection's state is unknown.
         self._broken = False
+        # The folder this connection has selected, when, its UIDVALIDITY and message count: a sync
+        # right after IDLE (or of the only watched folder) needs no new SELECT, which a server may
+        # answer slowly (dovecot re-reads a 10,000-letter Maildir on every SELECT).
+        self._selected: str | None = None
+        self._selected_at = 0.0
+        self._uidvalidity = 0
+        self._exists = 0
+        # Each folder's message count when it was last searched for new letters.
+        self._synced_exists: dict[str, int] = {}
 
     # -- the ChannelConnector protocol ---------------------------------------------------------
 
@@ -132,7 +143,12 @@ class MailConnector:
         if b"IDLE" not in capabilities:
             await asyncio.sleep(timeout)
             return False
-        await self._imap(client.select_folder, account.folders[0], True)
+        folder = account.folders[0]
+        await self._select(folder)
+        # A letter that arrived after the folder's last SEARCH was announced (by the SELECT or
+        # NOOP just done) before IDLE started, and IDLE would not announce it again.
+        if self._exists > self._synced_exists.get(folder, self._exists):
+            return True
         await self._imap(client.idle)
         deadline = time.monotonic() + timeout
         news = False
@@ -142,7 +158,7 @@ class MailConnector:
                 if remaining <= 0:
                     break
                 responses = await self._imap(client.idle_check, min(IDLE_SLICE, remaining))
-                news = any(_announces_letter(response) for response in responses)
+                news = self._news_in(responses)
         except asyncio.CancelledError:
             # The connection is still in IDLE (or mid-check): it cannot be reused.
             self._broken = True
@@ -150,11 +166,38 @@ class MailConnector:
         await self._imap(client.idle_done)
         return news
 
+    def _news_in(self, responses: Sequence[Any]) -> bool:
+        """Whether untagged responses announce more letters than the selected folder had."""
+        news = False
+        for response in responses:
+            if isinstance(response, tuple) and len(response) >= 2 and response[1] == b"EXISTS":
+                count = int(response[0])
+                news = news or count > self._exists
+                self._exists = count
+        return news
+
+    async def _select(self, folder: str) -> int:
+        """Select a folder read-only (EXAMINE) unless it is selected already; its UIDVALIDITY."""
+        client = self._client
+        assert client is not None
+        fresh = time.monotonic() - self._selected_at < RESELECT_AFTER
+        if self._selected == folder and fresh:
+            # The server reports new letters on any command; NOOP is the one meant for it.
+            _text, responses = await self._imap(client.noop)
+            self._news_in(responses)
+            return self._uidvalidity
+        self._selected = None
+        selected = await self._imap(client.select_folder, folder, True)
+        self._selected, self._selected_at = folder, time.monotonic()
+        self._uidvalidity = int(selected.get(b"UIDVALIDITY", 0) or 0)
+        self._exists = int(selected.get(b"EXISTS", 0) or 0)
+        return self._uidvalidity
+
     async def _sync_folder(self, folder: str) -> int:
         client = self._client
         assert client is not None
-        selected = await self._imap(client.select_folder, folder, True)
-        uidvalidity = int(selected.get(b"UIDVALIDITY", 0) or 0)
+        uidvalidity = await self._select(folder)
+        self._synced_exists[folder] = self._exists
         cursor = await asyncio.to_thread(self._read_cursor, folder)
         last_uid = cursor.last_uid if cursor is not None and cursor.uidvalidity == uidvalidity else 0
         if cursor is not None and cursor.uidvalidity != uidvalidity:
@@ -253,6 +296,7 @@ class MailConnector:
         # Aware INTERNALDATEs (imapclient would otherwise convert them to naive local time).
         client.normalise_times = False
         self._client, self._account, self._broken = client, account, False
+        self._selected = None
         return account
 
     async def _imap(self, call: Callable[..., T], *args: Any) -> T:
@@ -266,8 +310,3 @@ class MailConnector:
             where = f"{self._account.imap_host}" if self._account else "the IMAP server"
             text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise ConnectorError(f"The mailbox on {where} failed ({text}).") from error
-
-
-def _announces_letter(response: Any) -> bool:
-    # IDLE responses look like (3, b'EXISTS') or (2, b'RECENT').
-    return isinstance(response, tuple) and len(response) >= 2 and response[1] in (b"EXISTS", b"RECENT")

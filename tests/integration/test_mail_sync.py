@@ -323,3 +323,23 @@ def test_a_wrong_password_is_a_connector_error_with_a_sentence(
     monkeypatch.setenv(f"{PASSWORD_ENV}_{box.login.upper()}", "wrong")
     with pytest.raises(ConnectorError, match="refused the login"):
         sync(db, channel_id)
+
+
+def test_a_letter_arriving_between_sync_and_idle_is_not_left_waiting(
+    db: Database, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    box = dovecot.new_mailbox()
+    channel_id = mailbox_channel(db, box, monkeypatch)
+
+    async def run() -> tuple[bool, int]:
+        connector = MailConnector(db, channel_id, ConnectorOptions("test", 30.0))
+        try:
+            assert await connector.sync_folders() == 0
+            # Delivered after the SEARCH, before IDLE starts: IDLE alone would not announce it.
+            await asyncio.to_thread(box.deliver, letter("between@example.ru", "Между делом"))
+            news = await connector.wait_for_news(30.0)
+            return news, await connector.sync_folders()
+        finally:
+            await connector.aclose()
+
+    assert asyncio.run(run()) == (True, 1)
