@@ -38,8 +38,11 @@ from telephony.model import (
     PbxAccount,
     RegistrationState,
     SipTransport,
+    SoftphoneError,
     parse_remote,
 )
+
+__all__ = ["SipEngine", "SoftphoneError"]
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +51,6 @@ DEFAULT_MAX_CALLS = 32
 DEFAULT_RING_TIMEOUT_S = 60
 # A failed registration is retried this often, so the line comes back by itself after a network loss.
 REGISTRATION_RETRY_S = 20
-
-
-class SoftphoneError(Exception):
-    """A softphone operation failed; the message is a sentence for a person."""
 
 
 def _now() -> datetime:

@@ -12,6 +12,10 @@ from datetime import datetime
 from enum import StrEnum
 
 
+class SoftphoneError(Exception):
+    """A softphone operation failed; the message is a sentence for a person."""
+
+
 class CallState(StrEnum):
     """Where a call is in its life."""
 

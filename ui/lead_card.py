@@ -396,6 +396,11 @@ class LeadCardDialog(QDialog):
         # The letters of the lead's thread (date, from, subject); a double click opens one read-only.
         self.letters_view = LeadLettersView(context, lead_id)
         self.tabs.addTab(self.letters_view, self.tr("Le&tters"))
+        # The lead's calls (result, talk time, who answered); a call's recording plays there.
+        from ui.softphone.calls_view import LeadCallsView
+
+        self.calls_view = LeadCallsView(context, lead_id)
+        self.tabs.addTab(self.calls_view, self.tr("Ca&lls"))
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(form_scroll)

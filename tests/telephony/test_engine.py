@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import array
+import math
+import wave
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -115,3 +119,40 @@ def test_a_second_endpoint_in_the_process_is_refused(sip_engine: EngineUnderTest
 )
 def test_the_caller_is_read_from_the_remote_uri(uri: str, expected: tuple[str, str]) -> None:
     assert parse_remote(uri) == expected
+
+
+def test_a_recorded_call_is_a_valid_wav_with_the_callers_speech(
+    sip_engine: EngineUnderTest, sipp: SippRunner, calls: Calls, qtbot: QtBot, tmp_path: Path
+) -> None:
+    engine = sip_engine.engine
+    target = tmp_path / "call.wav"
+
+    def answer_and_record(snapshot: CallSnapshot) -> None:
+        engine.answer(snapshot.call_id)
+        engine.start_recording(snapshot.call_id, str(target))
+
+    engine.incoming_call.connect(answer_and_record)
+    try:
+        run = sipp(sip_engine.port, scenario="answered_audio", pause_ms=2000)
+        qtbot.waitUntil(lambda: run.process.poll() is not None, timeout=20_000)
+        assert run.wait() == 0, run.output()
+    finally:
+        engine.incoming_call.disconnect(answer_and_record)
+    qtbot.waitUntil(lambda: len(calls.ended()) == 1, timeout=5000)
+    assert calls.ended()[0].recording_path == str(target)
+
+    def finished() -> bool:
+        # pjmedia removes the recorder's port asynchronously (on its clock thread), then writes
+        # the final RIFF sizes: a few tens of milliseconds after the call ended.
+        data = target.read_bytes()[:8]
+        return len(data) == 8 and data[4:8] != b"\x00\x00\x00\x00"
+
+    qtbot.waitUntil(finished, timeout=5000)
+    with wave.open(str(target), "rb") as wav:
+        assert wav.getnchannels() == 1 and wav.getsampwidth() == 2
+        frames = wav.readframes(wav.getnframes())
+        seconds = wav.getnframes() / wav.getframerate()
+    assert seconds > 1.0
+    samples = array.array("h", frames)
+    rms = math.sqrt(sum(s * s for s in samples) / len(samples))
+    assert rms > 100  # sipp's recorded speech, not silence

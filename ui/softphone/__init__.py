@@ -8,6 +8,7 @@ them when the main window is first shown, and shuts them down in order on ``abou
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
@@ -66,6 +67,7 @@ def install_softphone(
 
     controller.status_changed.connect(show_status)
     controller.failed.connect(lambda text: window.statusBar().showMessage(text, 15_000))
+    panel = _add_panel(window, controller, settings)
 
     def add_lines(passwords: dict[int, str]) -> None:
         if sip_listen:
@@ -107,6 +109,8 @@ def install_softphone(
 
     def stop() -> None:
         # Before the database closes: hang-ups still reach the call log through the write pool.
+        if panel is not None:
+            panel.close_panel()
         try:
             engine.stop()
         finally:
@@ -117,6 +121,23 @@ def install_softphone(
         app.aboutToQuit.connect(stop)
         _quit_on_sigterm(app)
     return controller
+
+
+def _add_panel(window: MainWindow, controller: SoftphoneController, settings: AppSettings) -> Any:
+    """The softphone dock on the right of the main window (its place is kept with the window's)."""
+    from PySide6.QtCore import Qt
+
+    from app.persistence.db import default_data_dir
+    from ui.softphone.panel import SoftphonePanel
+
+    try:
+        recordings: Path | None = default_data_dir() / "recordings"
+    except OSError:
+        recordings = None
+    panel = SoftphonePanel(controller, window, settings=settings.qsettings, recordings_dir=recordings)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
+    window.softphone_panel = panel  # type: ignore[attr-defined]
+    return panel
 
 
 def _quit_on_sigterm(app: Any) -> None:

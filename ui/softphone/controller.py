@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -37,6 +38,7 @@ from telephony.model import (
     CallState,
     EndReason,
     RegistrationState,
+    SoftphoneError,
 )
 from telephony.softphone import Softphone
 from ui.context import AppContext
@@ -75,6 +77,7 @@ class _Live:
     wizard_wanted: bool = False
     answered_logged: bool = False
     outbound_logged: bool = False
+    recording_logged: bool = False
 
 
 class SoftphoneController(QObject):
@@ -111,6 +114,8 @@ class SoftphoneController(QObject):
         self.open_wizard_on_answer = open_wizard
         self.cache = cache if cache is not None else CallerIdCache(context, self)
         self.line_channels: dict[str, int] = {}  # line key → call channel id
+        # Where answered calls are recorded (None: not recorded); set by the panel's "Record calls".
+        self.recordings_dir: Path | None = None
         self.channels: CallChannels | None = None
         self.wizards: dict[int, QWidget] = {}
         self._live: dict[int, _Live] = {}
@@ -179,8 +184,6 @@ class SoftphoneController(QObject):
         return live.outcome if live is not None else None
 
     def _command(self, action: Any) -> None:
-        from telephony.engine import SoftphoneError  # the engine module is loaded by then anyway
-
         try:
             action()
         except SoftphoneError as error:
@@ -259,16 +262,32 @@ class SoftphoneController(QObject):
             live.answered_logged = True
             self._close_toast(live)
             self._log_answer(call)
+            self._start_recording(call)
             if call.direction is CallDirection.INBOUND and self.open_wizard_on_answer:
                 live.wizard_wanted = True
                 if live.outcome is not None:
                     self._open_wizard(live)
-        if call.recording_path and call.sip_call_id:
+        if call.recording_path and call.sip_call_id and not live.recording_logged:
+            live.recording_logged = True
             self._log_recording(call)
         if call.state is CallState.ENDED:
             self._close_toast(live)
             self._live.pop(call.call_id, None)
             self._log_end(call)
+
+    def _start_recording(self, call: CallSnapshot) -> None:
+        if self.recordings_dir is None:
+            return
+        folder = self.recordings_dir / call.started_at.strftime("%Y-%m")
+        safe_id = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in call.sip_call_id)[:80]
+        path = folder / f"{call.started_at.strftime('%Y%m%d-%H%M%S')}-{safe_id or call.call_id}.wav"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            self.failed.emit(self.tr("Calls cannot be recorded in %1: %2").replace("%1", str(folder))
+                             .replace("%2", str(error)))  # fmt: skip
+            return
+        self._command(lambda: self.softphone.start_recording(call.call_id, str(path)))
 
     def _close_toast(self, live: _Live) -> None:
         if live.toast is not None:
