@@ -11,7 +11,20 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, literal, or_, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Numeric,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -338,36 +351,83 @@ def _aware(value: datetime) -> datetime:
 # ======================================================================================= helpers
 
 
-def _percentiles(session: Any, source: Any) -> dict[tuple[str, Any], tuple[float | None, float | None]]:
-    """Nearest-rank median and p90 per (grp, key) of a selectable with columns grp, key, value:
-    ROW_NUMBER over each group in value order, then the rows at ranks ⌈n/2⌉ and ⌈0.9·n⌉ (the same
-    definition on SQLite and PostgreSQL, no percentile_cont)."""
-    values = source.subquery("vals")
-    ranked = select(
-        values.c.grp,
-        values.c.key,
-        values.c.value,
-        func.row_number()
-        .over(partition_by=(values.c.grp, values.c.key), order_by=values.c.value)
-        .label("rn"),
-        func.count().over(partition_by=(values.c.grp, values.c.key)).label("cnt"),
-    ).subquery("ranked")
-    median_rank = (ranked.c.cnt + 1) // 2
-    p90_rank = (ranked.c.cnt * 9 + 9) // 10
-    statement = (
+def _whole_seconds(scope: Scope, seconds: Any) -> Any:
+    """Seconds rounded down to a whole second (durations are reported to the second)."""
+    # Rounded to the millisecond first: julianday arithmetic gives 89999.9999… for 25 hours.
+    if scope.dialect == "sqlite":
+        return cast(func.round(seconds, 3), Integer)  # truncation: the floor of a non-negative duration
+    return cast(func.floor(func.round(cast(seconds, Numeric), 3)), Integer)
+
+
+def _timing_rollup(scope: Scope, fine: Any, sums: tuple[str, ...]) -> list[Any]:
+    """Counts and nearest-rank median / p90 by channel, by manager and in total, in one statement.
+
+    ``fine`` is a select grouped by (channel_id, manager_id, sec) with ``n`` (how many) and the
+    ``sums`` columns; ``sec`` is the whole-second duration or NULL (not answered / not called
+    back). The durations become a histogram per group; a running sum over it in duration order
+    finds the first second whose cumulative count reaches rank ⌈n/2⌉ or ⌈0.9·n⌉ — nearest rank,
+    the same on both engines, with one sort of the period instead of a window over every value.
+    Rows: (grp, key, n, timed, *sums, median, p90)."""
+    base = fine.cte("fine").prefix_with("MATERIALIZED")
+    groups = (("channel", base.c.channel_id), ("manager", base.c.manager_id), ("total", literal(0)))
+    counts = union_all(
+        *[
+            select(
+                literal(grp).label("grp"),
+                key.label("key"),
+                func.sum(base.c.n).label("n"),
+                func.sum(case((base.c.sec.is_not(None), base.c.n), else_=0)).label("timed"),
+                *[func.sum(base.c[name]).label(name) for name in sums],
+            ).group_by(key)
+            for grp, key in groups
+        ]
+    ).subquery("counts")
+    histogram = union_all(
+        *[
+            select(literal(grp).label("grp"), key.label("key"), base.c.sec, func.sum(base.c.n).label("n"))
+            .where(base.c.sec.is_not(None))
+            .group_by(key, base.c.sec)
+            for grp, key in groups
+        ]
+    ).subquery("histogram")
+    running = select(
+        histogram.c.grp,
+        histogram.c.key,
+        histogram.c.sec,
+        # Cast: PostgreSQL sums bigints into numeric, and ⌈n/2⌉ below needs integer division.
+        cast(
+            func.sum(histogram.c.n).over(
+                partition_by=(histogram.c.grp, histogram.c.key), order_by=histogram.c.sec, rows=(None, 0)
+            ),
+            BigInteger,
+        ).label("cum"),
+        cast(func.sum(histogram.c.n).over(partition_by=(histogram.c.grp, histogram.c.key)), BigInteger).label(
+            "total"
+        ),
+    ).subquery("running")
+    ranks = (
         select(
-            ranked.c.grp,
-            ranked.c.key,
-            func.max(case((ranked.c.rn == median_rank, ranked.c.value))),
-            func.max(case((ranked.c.rn == p90_rank, ranked.c.value))),
+            running.c.grp,
+            running.c.key,
+            func.min(case((running.c.cum >= (running.c.total + 1) // 2, running.c.sec))).label("median"),
+            func.min(case((running.c.cum >= (running.c.total * 9 + 9) // 10, running.c.sec))).label("p90"),
         )
-        .where(or_(ranked.c.rn == median_rank, ranked.c.rn == p90_rank))
-        .group_by(ranked.c.grp, ranked.c.key)
+        .group_by(running.c.grp, running.c.key)
+        .subquery("ranks")
     )
-    return {
-        (grp, key): (_float(median), _float(p90))
-        for grp, key, median, p90 in session.execute(statement)
-    }
+    statement = select(
+        counts.c.grp,
+        counts.c.key,
+        counts.c.n,
+        counts.c.timed,
+        *[counts.c[name] for name in sums],
+        ranks.c.median,
+        ranks.c.p90,
+    ).outerjoin(
+        ranks,
+        and_(ranks.c.grp == counts.c.grp, func.coalesce(ranks.c.key, -1) == func.coalesce(counts.c.key, -1)),
+    )
+    return list(scope.session.execute(statement))
 
 
 def _float(value: Any) -> float | None:
@@ -836,32 +896,18 @@ def missed_calls_report(scope: Scope, filters: ReportFilters) -> ReportResult:
     """Missed inbound calls by channel and by manager: how many, how many were called back (an
     outbound call to the same number later), and how fast (nearest-rank median and p90)."""
     missed = _missed_calls(scope)
-    delay = scope.seconds_between(missed.c.callback_at, missed.c.ring_at)
-    groups = (("channel", missed.c.channel_id), ("manager", missed.c.manager_id), ("total", literal(0)))
-    counts_statement = union_all(
-        *[
-            select(
-                literal(grp).label("grp"),
-                key.label("key"),
-                func.count(),
-                func.count(missed.c.callback_at),
-            ).group_by(key)
-            for grp, key in groups
-        ]
-    )
-    values = union_all(
-        *[
-            select(literal(grp).label("grp"), key.label("key"), delay.label("value")).where(
-                missed.c.callback_at.is_not(None)
-            )
-            for grp, key in groups
-        ]
-    )
-    counts = [
-        (str(g), k, _int(m), _int(c)) for g, k, m, c in scope.session.execute(counts_statement)
-    ]
-    scope.check()
-    percentiles = _percentiles(scope.session, values)
+    sec = _whole_seconds(scope, scope.seconds_between(missed.c.callback_at, missed.c.ring_at))
+    fine = select(
+        missed.c.channel_id.label("channel_id"),
+        missed.c.manager_id.label("manager_id"),
+        sec.label("sec"),
+        func.count().label("n"),
+    ).group_by(missed.c.channel_id, missed.c.manager_id, sec)
+    counts: list[tuple[str, Any, int, int]] = []
+    percentiles: dict[tuple[str, Any], tuple[float | None, float | None]] = {}
+    for grp, key, n, called_back, median, p90 in _timing_rollup(scope, fine, ()):
+        counts.append((str(grp), key, _int(n), _int(called_back)))
+        percentiles[(str(grp), key)] = (_float(median), _float(p90))
     return _grouped_timing_result(
         scope, filters, ReportName.MISSED_CALLS, "Missed calls", MISSED_COLUMNS, counts, percentiles,
         ("missed", "called_back", "called_back_share"),
@@ -987,46 +1033,27 @@ def response_time_report(scope: Scope, filters: ReportFilters) -> ReportResult:
     decided = and_(
         Lead.sla_due_at.is_not(None), or_(Lead.first_action_at.is_not(None), Lead.sla_due_at < now)
     )
-    # One pass over the period's leads, materialized; both groupings and the totals read it.
-    base = where_all(
+    sec = _whole_seconds(scope, scope.seconds_between(Lead.first_action_at, Lead.received_at))
+    fine = where_all(
         select(
             Lead.channel_id.label("channel_id"),
             Lead.responsible_user_id.label("manager_id"),
-            scope.seconds_between(Lead.first_action_at, Lead.received_at).label("delay"),
-            _flag(within).label("within"),
-            _flag(decided).label("decided"),
+            sec.label("sec"),
+            func.count().label("n"),
+            func.sum(_flag(within)).label("within"),
+            func.sum(_flag(decided)).label("decided"),
         ),
         scope.lead_filters(),
-    ).cte("response").prefix_with("MATERIALIZED")
-    groups = (("channel", base.c.channel_id), ("manager", base.c.manager_id), ("total", literal(0)))
-    counts_statement = union_all(
-        *[
-            select(
-                literal(grp).label("grp"),
-                key.label("key"),
-                func.count(),
-                func.count(base.c.delay),
-                func.sum(base.c.within),
-                func.sum(base.c.decided),
-            ).group_by(key)
-            for grp, key in groups
-        ]
-    )
-    values = union_all(
-        *[
-            select(literal(grp).label("grp"), key.label("key"), base.c.delay.label("value")).where(
-                base.c.delay.is_not(None)
-            )
-            for grp, key in groups
-        ]
-    )
+    ).group_by(Lead.channel_id, Lead.responsible_user_id, sec)
     counts: list[tuple[str, Any, int, int]] = []
     extra: dict[tuple[str, Any], dict[str, Any]] = {}
-    for grp, key, n, answered, in_sla, with_sla in scope.session.execute(counts_statement):
+    percentiles: dict[tuple[str, Any], tuple[float | None, float | None]] = {}
+    for grp, key, n, answered, in_sla, with_sla, median, p90 in _timing_rollup(
+        scope, fine, ("within", "decided")
+    ):
         counts.append((str(grp), key, _int(n), _int(answered)))
         extra[(str(grp), key)] = {"within_sla_share": _share(_int(in_sla), _int(with_sla))}
-    scope.check()
-    percentiles = _percentiles(scope.session, values)
+        percentiles[(str(grp), key)] = (_float(median), _float(p90))
     return _grouped_timing_result(
         scope, filters, ReportName.RESPONSE_TIME, "Response time", RESPONSE_COLUMNS, counts, percentiles,
         ("leads", "answered", "answered_share"), extra,

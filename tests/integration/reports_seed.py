@@ -338,7 +338,7 @@ def seed(db: Database, n_leads: int = 400, seed_value: int = 7) -> Seeded:
 
 
 def nearest_rank(values: list[float], share: float) -> float | None:
-    """The nearest-rank percentile (the report's definition)."""
+    """The nearest-rank percentile (the report's definition, over whole seconds)."""
     if not values:
         return None
     ordered = sorted(values)
@@ -453,8 +453,8 @@ class Truth:
             result[key] = {
                 "leads": len(leads),
                 "answered": len(delays),
-                "median": nearest_rank(delays, 0.5),
-                "p90": nearest_rank(delays, 0.9),
+                "median": nearest_rank([math.floor(d) for d in delays], 0.5),
+                "p90": nearest_rank([math.floor(d) for d in delays], 0.9),
                 "within": (len(in_sla) / len(with_sla)) if with_sla else None,
             }
         return result
@@ -509,8 +509,8 @@ class Truth:
             result[key] = {
                 "missed": len(rows),
                 "called_back": len(delays),
-                "median": nearest_rank(delays, 0.5),
-                "p90": nearest_rank(delays, 0.9),
+                "median": nearest_rank([math.floor(d) for d in delays], 0.5),
+                "p90": nearest_rank([math.floor(d) for d in delays], 0.9),
             }
         return result
 
