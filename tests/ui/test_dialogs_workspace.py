@@ -473,3 +473,23 @@ def test_a_draft_stays_with_its_conversation(app_context: AppContext, qtbot: QtB
     assert workspace.reply_edit.toPlainText() == ""  # never sent to the wrong person
     open_conversation(qtbot, workspace, first)
     assert workspace.reply_edit.toPlainText() == "Ответ первому"
+
+
+def test_filter_by_channel_and_unanswered_only(app_context: AppContext, qtbot: QtBot) -> None:
+    db = app_context.db
+    first = dialog_channel(db, app_context.user.id, "Бот продаж")
+    second = dialog_channel(db, app_context.user.id, "Бот сервиса")
+    waiting = incoming(db, first, "31", "Жду ответа", NOW - timedelta(minutes=8), name="Ждёт")
+    done = incoming(db, first, "32", "Спасибо", NOW - timedelta(minutes=50), name="Отвечен")
+    answered(db, done, "Всегда рады", NOW - timedelta(minutes=40))
+    incoming(db, second, "33", "Сервис", NOW - timedelta(minutes=3), name="Сервис")
+    workspace = show(qtbot, app_context)
+    assert titles(workspace) == ["Ждёт", "Сервис", "Отвечен"]
+    combo = workspace.channel_combo
+    qtbot.waitUntil(lambda: combo.findData(first) >= 0, timeout=5000)
+    assert combo.itemText(combo.findData(second)) == "Бот сервиса"
+    combo.setCurrentIndex(combo.findData(first))
+    qtbot.waitUntil(lambda: titles(workspace) == ["Ждёт", "Отвечен"], timeout=5000)
+    workspace.unanswered_check.setChecked(True)
+    qtbot.waitUntil(lambda: titles(workspace) == ["Ждёт"], timeout=5000)
+    assert workspace.current is not None and workspace.current.id == waiting

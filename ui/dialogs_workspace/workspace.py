@@ -287,7 +287,7 @@ class DialogsWorkspace(QWidget):
         self.quick_menu.aboutToShow.connect(self._read_quick_replies)
         self.attach_button = QToolButton()
         self.attach_button.setObjectName("attach_button")
-        self.attach_button.setText(self.tr("&Attach file…"))
+        self.attach_button.setText(self.tr("A&ttach file…"))
         self.attach_button.clicked.connect(self.choose_attachment)
         self.attachment_label = QLabel()
         self.attachment_label.setObjectName("attachment_label")
