@@ -973,8 +973,10 @@ def mailbox_account(session: Session, channel_id: int) -> MailAccount:
     if channel is None or channel.kind != ChannelKind.EMAIL.value:
         raise NotFound(f"There is no mailbox with id {channel_id}.")
     settings = dict(channel.settings or {})
+    # Read-only here (send_letter reads in a plain session): never create the id on the way.
+    installation = installation_id(session, create=False)
     password = channel_secret(
-        SecretKind.MAIL_PASSWORD, channel.id, password_env(settings), installation=installation_id(session)
+        SecretKind.MAIL_PASSWORD, channel.id, password_env(settings), installation=installation
     )
     return mail_account(channel.id, settings, password)
 

@@ -27,7 +27,7 @@ from app.persistence.models import Channel
 from app.services.admin import MAIL_LOGIN, PASSWORD_ENV, SECURITY, SMTP_HOST, SMTP_PORT
 from app.services.report_output import display, period_text, render_table
 from app.services.reports import ReportFormat, ReportResult, write_report
-from app.services.secrets import SecretKind, channel_secret
+from app.services.secrets import SecretKind, channel_secret, installation_id
 
 SMTP_TIMEOUT = 30.0
 
@@ -80,7 +80,11 @@ def smtp_account(session: Session, channel_name: str | None = None) -> SmtpAccou
             )
     settings = channel.settings or {}
     login = settings.get(MAIL_LOGIN)
-    password = channel_secret(SecretKind.MAIL_PASSWORD, channel.id, settings.get(PASSWORD_ENV))
+    # Keyed by this database's identity like every channel secret (app/services/secrets.py).
+    installation = installation_id(session, create=False)
+    password = channel_secret(
+        SecretKind.MAIL_PASSWORD, channel.id, settings.get(PASSWORD_ENV), installation=installation
+    )
     if login and not password:
         variable = settings.get(PASSWORD_ENV)
         where = f"the environment variable {variable} is not set and " if variable else ""

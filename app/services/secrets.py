@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import uuid
 from enum import StrEnum
+from typing import Literal, overload
 
 import keyring
 from keyring.backend import KeyringBackend
@@ -66,15 +67,25 @@ def _username(kind: SecretKind | str, channel_id: int, installation: str | None 
     return f"{SecretKind(kind).value}:{int(channel_id)}"
 
 
-def installation_id(session: Session) -> str:
+@overload
+def installation_id(session: Session, *, create: Literal[True] = True) -> str: ...
+
+
+@overload
+def installation_id(session: Session, *, create: bool) -> str | None: ...
+
+
+def installation_id(session: Session, *, create: bool = True) -> str | None:
     """This database's stable identity (a random id stored in settings on first use).
 
-    Creating it writes to the settings table inside the caller's transaction; an insert that
-    loses a race to another process keeps the other's value.
+    Creating it writes to the settings table inside the caller's unit of work; an insert that
+    loses a race to another process keeps the other's value. Readers (a read-only session) pass
+    ``create=False`` and get None before any secret was stored under an installation id — the
+    old unkeyed entries are then the only ones there can be.
     """
     found = session.scalar(select(Setting.value).where(Setting.key == INSTALLATION_ID))
-    if found:
-        return found
+    if found or not create:
+        return found or None
     new = uuid.uuid4().hex
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert

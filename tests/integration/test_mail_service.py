@@ -223,3 +223,16 @@ def test_sending_without_recipients_or_a_server_is_refused_with_a_sentence(db: D
         mail.send_letter(db, SYSTEM, Draft(channel_id=channel_id, to=(), subject="x", text="y"))
     with pytest.raises(MailTransportError, match="no SMTP server"):
         mail.send_letter(db, SYSTEM, Draft(channel_id=channel_id, to=("a@x.ru",), subject="x", text="y"))
+
+
+def test_the_mailbox_password_saved_by_the_settings_is_found_by_the_sync(db: Database) -> None:
+    from app.services import secrets
+
+    channel_id = plain_channel(db, imap_host="127.0.0.1", imap_port=1, login="robot")
+    with db.session() as session:
+        assert mail.mailbox_account(session, channel_id).password is None
+    with db.uow() as uow:  # as the channel dialog saves it
+        installation = secrets.installation_id(uow.session)
+    secrets.set_secret(secrets.SecretKind.MAIL_PASSWORD, channel_id, "пароль", installation=installation)
+    with db.session() as session:
+        assert mail.mailbox_account(session, channel_id).password == "пароль"
