@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Float, Select, and_, cast, false, func, literal, or_, select, true
+from sqlalchemy import ColumnElement, Float, Select, and_, cast, false, func, literal, or_, select, text, true
 from sqlalchemy.orm import Session
 
 from app.domain.enums import ChannelKind, Visibility
@@ -249,6 +249,12 @@ def resolve_scope(
             )
             candidates = in_departments if candidates is None else candidates & in_departments
         manager_ids = tuple(sorted(candidates or ()))
+    if session.get_bind().dialect.name == "postgresql":
+        # A report is a few big aggregates: JIT compilation cost more than it saved (0.5 s of a
+        # 1.3 s query at a million leads), and sorts and hashes of a year fit in 64 MB instead of
+        # spilling to disk. SET LOCAL: until the caller's transaction ends.
+        session.execute(text("SET LOCAL jit = off"))
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
     return Scope(
         session=session,
         actor=actor,
