@@ -90,6 +90,9 @@ class MailConnector:
         self._exists = 0
         # Each folder's message count when it was last searched for new letters.
         self._synced_exists: dict[str, int] = {}
+        # True right after IDLE announced letters: the selected folder's view is already current,
+        # so the sync that follows skips its NOOP (a server may rescan the folder for it).
+        self._view_current = False
 
     # -- the ChannelConnector protocol ---------------------------------------------------------
 
@@ -164,6 +167,7 @@ class MailConnector:
             self._broken = True
             raise
         await self._imap(client.idle_done)
+        self._view_current = news
         return news
 
     def _news_in(self, responses: Sequence[Any]) -> bool:
@@ -182,11 +186,13 @@ class MailConnector:
         assert client is not None
         fresh = time.monotonic() - self._selected_at < RESELECT_AFTER
         if self._selected == folder and fresh:
-            # The server reports new letters on any command; NOOP is the one meant for it.
-            _text, responses = await self._imap(client.noop)
-            self._news_in(responses)
+            if not self._view_current:
+                # The server reports new letters on any command; NOOP is the one meant for it.
+                _text, responses = await self._imap(client.noop)
+                self._news_in(responses)
+            self._view_current = False
             return self._uidvalidity
-        self._selected = None
+        self._selected, self._view_current = None, False
         selected = await self._imap(client.select_folder, folder, True)
         self._selected, self._selected_at = folder, time.monotonic()
         self._uidvalidity = int(selected.get(b"UIDVALIDITY", 0) or 0)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 import app.connectors.mail as mail_connector
 from app.connectors.base import ConnectorError, ConnectorOptions, connector_factory
@@ -343,3 +344,29 @@ def test_a_letter_arriving_between_sync_and_idle_is_not_left_waiting(
             await connector.aclose()
 
     assert asyncio.run(run()) == (True, 1)
+
+
+def test_a_letter_the_database_refuses_is_skipped_and_the_rest_stored(
+    db: Database, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    box = dovecot.new_mailbox()
+    channel_id = mailbox_channel(db, box, monkeypatch)
+    box.deliver(
+        letter("one@example.ru", "Первое"),
+        letter("bad@example.ru", "Отравленное", "POISON"),
+        letter("three@example.ru", "Третье"),
+    )
+    real = mail_connector.store_letters
+
+    def refusing(uow: UnitOfWork, channel: int, folder: str, letters: Sequence[FetchedLetter], *,
+                 cursor: FolderCursor | None = None) -> StoreResult:
+        result = real(uow, channel, folder, letters, cursor=cursor)
+        if any(b"POISON" in item.raw for item in letters):
+            # What a database says of a value it cannot take (not a lost connection).
+            raise IntegrityError("INSERT INTO mail_letters …", {}, Exception("value refused"))
+        return result
+
+    monkeypatch.setattr(mail_connector, "store_letters", refusing)
+    assert sync(db, channel_id) == 2
+    assert sorted(row.subject for row in letters_of(db, channel_id)) == ["Первое", "Третье"]
+    assert sync(db, channel_id) == 0  # the cursor moved past the refused letter: no endless retry
