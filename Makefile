@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(PY) -m bench.endpoint $(BENCH_ENDPOINT_ARGS)
 	$(PY) -m bench.ui_mail $(BENCH_UI_MAIL_ARGS)
 	$(PY) -m bench.mail $(BENCH_MAIL_ARGS)
+	$(PY) -m bench.softphone $(BENCH_SOFTPHONE_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

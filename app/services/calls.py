@@ -217,7 +217,15 @@ def ensure_call_channels(uow: UnitOfWork) -> CallChannels:
         return found
     # The program acts for itself here (not the signed-in operator, who may not configure).
     spec = ChannelSpec(kind=ChannelKind.CALL, name=DEFAULT_CHANNEL_NAME, role_code="operator")
-    create_channel(uow, Actor.system(), spec)
+    try:
+        create_channel(uow, Actor.system(), spec)
+    except ValidationError:
+        # Another desk made it meanwhile (the name is unique), or a channel of that name exists
+        # with another kind: use what there is.
+        found = call_channels(uow.session)
+        if found.channels:
+            return found
+        raise
     made = call_channels(uow.session)
     return CallChannels(made.channels, made.default_id, True)
 

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 
 if TYPE_CHECKING:
     from ui.app_settings import AppSettings
@@ -105,6 +105,8 @@ def install_softphone(
 
         controller.prepare_channels(on_channels)
         controller.cache.warm()
+        # The wizard's modules are loaded now, not at the first answer (the operator waits then).
+        QTimer.singleShot(500, _preload_wizard)
         _follow_network(engine)
 
     def stop() -> None:
@@ -121,6 +123,12 @@ def install_softphone(
         app.aboutToQuit.connect(stop)
         _quit_on_sigterm(app)
     return controller
+
+
+def _preload_wizard() -> None:
+    import importlib
+
+    importlib.import_module("ui.intake_wizard")
 
 
 def _add_panel(window: MainWindow, controller: SoftphoneController, settings: AppSettings) -> Any:

@@ -23,6 +23,7 @@ from ui.context import AppContext
 log = logging.getLogger(__name__)
 
 WARM_SIZE = 300
+REFRESH_MS = 30_000
 
 
 class CallerIdCache(QObject):
@@ -43,7 +44,10 @@ class CallerIdCache(QObject):
         self._loading = False
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
-        self._refresh.setInterval(300)  # a burst of changes (an import) is one refresh
+        # At most one refresh per interval: a busy desk changes data every second, and a stale card
+        # is harmless (each ring identifies the caller again in its own transaction and the toast
+        # shows that answer a few milliseconds later).
+        self._refresh.setInterval(REFRESH_MS)
         self._refresh.timeout.connect(self._reload)
         context.watcher.changed.connect(self._on_watcher_changed)
 
@@ -71,7 +75,7 @@ class CallerIdCache(QObject):
             self._context.watcher.changed.disconnect(self._on_watcher_changed)
 
     def _on_watcher_changed(self, _tables: Any) -> None:
-        if self._cards:
+        if self._cards and not self._refresh.isActive():
             self._refresh.start()
 
     def _reload(self, warm: bool = False) -> None:

@@ -78,6 +78,7 @@ class _Live:
     answered_logged: bool = False
     outbound_logged: bool = False
     recording_logged: bool = False
+    wizard_done: bool = False
 
 
 class SoftphoneController(QObject):
@@ -166,8 +167,20 @@ class SoftphoneController(QObject):
     # ------------------------------------------------------------------------------ commands
 
     def answer(self, call_id: int) -> None:
-        """Answer a ringing call (the wizard opens once the lead is known)."""
-        self._command(lambda: self.softphone.answer(call_id))
+        """Answer a ringing call and open the intake wizard on its lead (once the lead is known).
+
+        The wizard opens at the click, not when the caller's ACK arrives: the operator sees it
+        at once, and a caller who hung up meanwhile still left a lead to take in.
+        """
+        live = self._live.get(call_id)
+        answered = self._command(lambda: self.softphone.answer(call_id))
+        if not answered or live is None:
+            return
+        self._close_toast(live)
+        if self.open_wizard_on_answer and live.snapshot.direction is CallDirection.INBOUND:
+            live.wizard_wanted = True
+            if live.outcome is not None:
+                self._open_wizard(live)
 
     def reject(self, call_id: int) -> None:
         """Decline a ringing call."""
@@ -183,11 +196,13 @@ class SoftphoneController(QObject):
         live = self._live.get(call_id)
         return live.outcome if live is not None else None
 
-    def _command(self, action: Any) -> None:
+    def _command(self, action: Any) -> bool:
         try:
             action()
         except SoftphoneError as error:
             self.failed.emit(str(error))
+            return False
+        return True
 
     # ------------------------------------------------------------------------------ ringing
 
@@ -263,7 +278,9 @@ class SoftphoneController(QObject):
             self._close_toast(live)
             self._log_answer(call)
             self._start_recording(call)
-            if call.direction is CallDirection.INBOUND and self.open_wizard_on_answer:
+            # Answered elsewhere (another desk's button, an auto-answer): the wizard opens now.
+            inbound = call.direction is CallDirection.INBOUND
+            if inbound and self.open_wizard_on_answer and not live.wizard_done:
                 live.wizard_wanted = True
                 if live.outcome is not None:
                     self._open_wizard(live)
@@ -297,6 +314,7 @@ class SoftphoneController(QObject):
 
     def _open_wizard(self, live: _Live) -> None:
         live.wizard_wanted = False
+        live.wizard_done = True
         outcome = live.outcome
         if outcome is None or outcome.lead is None:
             return  # an internal call, or an excluded caller: nothing to take in
