@@ -38,6 +38,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from app.connectors.leases import get_cursor, set_cursor
 from app.domain.enums import (
     OPEN_STATES,
     ChannelKind,
@@ -60,7 +61,6 @@ from app.mail_transport import (
 )
 from app.persistence.models import (
     Channel,
-    ConnectorState,
     Interaction,
     Interest,
     Lead,
@@ -407,26 +407,19 @@ def ensure_folder(session: Session, channel_id: int, name: str, role: str | None
 
 def read_cursor(session: Session, channel_id: int, folder: str) -> FolderCursor | None:
     """The sync cursor of one folder, or None before the first sync."""
-    state = session.get(ConnectorState, (channel_id, _cursor_key(folder)))
-    if state is None or not isinstance(state.value, dict):
+    value = get_cursor(session, channel_id, _cursor_key(folder))
+    if not isinstance(value, dict):
         return None
     try:
-        return FolderCursor(int(state.value["uidvalidity"]), int(state.value["last_uid"]))
+        return FolderCursor(int(value["uidvalidity"]), int(value["last_uid"]))
     except (KeyError, TypeError, ValueError):
         return None
 
 
 def write_cursor(session: Session, channel_id: int, folder: str, cursor: FolderCursor) -> None:
-    """Move a folder's sync cursor (in the caller's transaction)."""
+    """Move a folder's sync cursor (in the caller's transaction, with the letters it covers)."""
     value = {"uidvalidity": cursor.uidvalidity, "last_uid": cursor.last_uid}
-    state = session.get(ConnectorState, (channel_id, _cursor_key(folder)))
-    if state is None:
-        session.add(
-            ConnectorState(channel_id=channel_id, key=_cursor_key(folder), value=value, updated_at=utcnow())
-        )
-    else:
-        state.value = value
-        state.updated_at = utcnow()
+    set_cursor(session, channel_id, _cursor_key(folder), value)
 
 
 # ------------------------------------------------------------------------------------------ sync

@@ -236,3 +236,37 @@ def test_the_mailbox_password_saved_by_the_settings_is_found_by_the_sync(db: Dat
     secrets.set_secret(secrets.SecretKind.MAIL_PASSWORD, channel_id, "пароль", installation=installation)
     with db.session() as session:
         assert mail.mailbox_account(session, channel_id).password == "пароль"
+
+
+def test_forward_and_new_letters_go_out_with_the_original_attached_and_the_signature(
+    db: Database,
+    dovecot: Dovecot,  # noqa: F811
+    smtp_server: SmtpSink,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    box = dovecot.new_mailbox()
+    channel_id = mailbox_channel(db, box, monkeypatch)
+    with db.uow() as uow:
+        channel = uow.session.get_one(Channel, channel_id)
+        channel.settings = {
+            **channel.settings, "smtp_host": smtp_server.host, "smtp_port": smtp_server.port,
+            "security": "none", "signature": "Отдел продаж",
+        }
+    (letter_id,) = store(db, channel_id, (CORPUS / "rfc2231_names.eml").read_bytes())
+    with db.session() as session:
+        forward = mail.compose(session, SYSTEM, ReplyMode.FORWARD, letter_id=letter_id)
+        new = mail.compose(session, SYSTEM, ReplyMode.NEW, channel_id=channel_id)
+    mail.send_letter(db, SYSTEM, Draft(**{**_fields(forward), "to": ("Начальник <boss@firma.ru>",)}))
+    mail.send_letter(db, SYSTEM, Draft(**{**_fields(new), "to": ("client@example.ru",), "subject": "Привет"}))
+
+    forwarded, fresh = smtp_server.received
+    assert forwarded.recipients == ["boss@firma.ru"]
+    assert forwarded.message["Subject"] == "Fwd: Документы" and forwarded.message["In-Reply-To"] is None
+    attached = list(forwarded.message.iter_attachments())
+    (inner,) = [part for part in attached if part.get_content_type() == "message/rfc822"]
+    assert parse_letter(inner.get_content().as_bytes()).subject == "Документы"
+    assert fresh.message["Subject"] == "Привет"
+    body = fresh.message.get_body(("plain",))
+    assert body is not None
+    assert body.get_content().replace("\r\n", "\n").rstrip().endswith("-- \nОтдел продаж")
+    assert len(box.messages("Sent")) == 2
