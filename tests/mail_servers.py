@@ -93,8 +93,11 @@ class Mailbox:
 class Dovecot:
     """A dovecot process with its own configuration, users file and Maildir root."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, storage: str = "maildir") -> None:
         self.root = root
+        # Maildir for the tests (RECIPES); the bench uses sdbox, whose SELECT and IDLE do not
+        # re-read a folder of 10,000 files.
+        self.storage = storage
         self.host = "127.0.0.1"
         self.port = free_port()
         self.users = root / "users"
@@ -125,7 +128,7 @@ auth_mechanisms = plain login
 first_valid_uid = 8
 mail_uid = mail
 mail_gid = mail
-mail_location = maildir:{mail}/%u
+mail_location = {self.storage}:{mail}/%u
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {self.users}
@@ -175,6 +178,18 @@ service imap-login {{
     @classmethod
     def _logins(cls) -> list[str]:
         return [f"box{n}" for n in range(1, cls.ACCOUNTS + 1)]
+
+    def import_maildir(self, box: Mailbox, maildir: Path) -> None:
+        """Copy a Maildir's letters into an account's INBOX with ``doveadm import`` (server running)."""
+        assert DOVECOT is not None
+        doveadm = shutil.which("doveadm") or "/usr/bin/doveadm"
+        for path in [maildir, *maildir.rglob("*")]:
+            shutil.chown(path, "mail", "mail")
+        subprocess.run(
+            [str(doveadm), "-c", str(self.root / "dovecot.conf"), "import", "-u", box.login,
+             f"maildir:{maildir}", "", "all"],
+            check=True, capture_output=True,
+        )
 
     def new_mailbox(self) -> Mailbox:
         """A fresh, empty account (one of the accounts made at start, never handed out twice)."""
