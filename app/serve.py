@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -124,17 +126,30 @@ class _IsoFormatter(logging.Formatter):
         return datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds")
 
 
-def configure_logging(level: int = logging.INFO) -> None:
-    """Log to standard error in the service's format (ISO-8601 time, level, logger, message)."""
+@contextlib.contextmanager
+def logging_to_stderr(level: int = logging.INFO) -> Iterator[None]:
+    """Log to standard error in the service's format (ISO-8601 time, level, logger, message) while
+    the command runs; the process's logging is as before afterwards (``main`` may run in-process)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_IsoFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    for old in list(root.handlers):
+    saved_handlers, saved_level = list(root.handlers), root.level
+    access = logging.getLogger("aiohttp.access")
+    saved_access = access.level
+    for old in saved_handlers:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
     # aiohttp's own access log is off (a line per submission); its errors still show.
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    access.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        for old in saved_handlers:
+            root.addHandler(old)
+        root.setLevel(saved_level)
+        access.setLevel(saved_access)
 
 
 def _service(args: argparse.Namespace, db: Database) -> ConnectorService:
@@ -151,14 +166,14 @@ def _service(args: argparse.Namespace, db: Database) -> ConnectorService:
 
 def cmd_serve(args: argparse.Namespace, db: Database) -> int:
     """``inflow serve``: the endpoint and the channel sync until SIGTERM/SIGINT; 0 after a clean stop."""
-    configure_logging()
     host, port = args.listen
     config = IntakeConfig(per_token=args.rate_token, per_ip=args.rate_ip)
-    service = None if args.no_sync else _service(args, db)
-    try:
-        return asyncio.run(serve(db, host, port, config, service))
-    finally:
-        _ignore_stop_signals()
+    with logging_to_stderr():
+        service = None if args.no_sync else _service(args, db)
+        try:
+            return asyncio.run(serve(db, host, port, config, service))
+        finally:
+            _ignore_stop_signals()
 
 
 def _ignore_stop_signals() -> None:
@@ -232,15 +247,15 @@ def _address(runner: web.AppRunner, host: str, port: int) -> str:
 
 def cmd_sync(args: argparse.Namespace, db: Database) -> int:
     """``inflow sync [--once]``."""
-    configure_logging(logging.WARNING if args.once else logging.INFO)
-    service = _service(args, db)
-    if args.once:
-        report = asyncio.run(service.run_once())
-        return _print_once(report)
-    try:
-        return asyncio.run(_sync_forever(service))
-    finally:
-        _ignore_stop_signals()
+    with logging_to_stderr(logging.WARNING if args.once else logging.INFO):
+        service = _service(args, db)
+        if args.once:
+            report = asyncio.run(service.run_once())
+            return _print_once(report)
+        try:
+            return asyncio.run(_sync_forever(service))
+        finally:
+            _ignore_stop_signals()
 
 
 async def _sync_forever(service: ConnectorService) -> int:

@@ -85,6 +85,15 @@ class _Running:
     task: asyncio.Task[None] | None = None
     items: int = 0
     failures: int = 0
+    # Set with every cancel: Python 3.11's wait_for can swallow a cancellation that arrives as
+    # sync_once finishes, so the loop also checks this flag before each round.
+    stopping: bool = False
+
+    def stop(self) -> None:
+        """Make the channel's task end (cancel it, and flag it in case the cancel is swallowed)."""
+        self.stopping = True
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
     last_success_at: datetime | None = None
     last_error: str | None = None
 
@@ -287,10 +296,10 @@ class ConnectorService:
                 return
         active = {cid for cid, _, _ in channels}
         for cid in [cid for cid in self._running if cid not in active]:
-            task = self._running[cid].task
-            if task is not None and not task.done():
+            running = self._running[cid]
+            if not running.stopping:
                 log.info("channel %s is no longer active: stopping its sync", cid)
-                task.cancel()
+                running.stop()
         for cid, kind, name in channels:
             if cid in self._running or (self._stop_event is not None and self._stop_event.is_set()):
                 continue
@@ -335,7 +344,7 @@ class ConnectorService:
         # A sync_once that never returns would hold the channel forever: bound it.
         limit = options.poll_timeout + 300.0
         try:
-            while True:
+            while not running.stopping:
                 started = time.monotonic()
                 try:
                     if connector is None:
@@ -419,17 +428,17 @@ class ConnectorService:
             for cid in held:
                 if cid not in renewed:
                     log.warning("lost the lease of channel %s: stopping its sync", cid)
-                    task = self._running[cid].task if cid in self._running else None
-                    if task is not None:
-                        task.cancel()
+                    lost = self._running.get(cid)
+                    if lost is not None:
+                        lost.stop()
 
     async def _stop_channels(self) -> None:
         with self._lock:
-            tasks = [r.task for r in self._running.values() if r.task is not None]
+            running = list(self._running.values())
             held = list(self._running)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        for each in running:
+            each.stop()
+        await asyncio.gather(*(r.task for r in running if r.task is not None), return_exceptions=True)
         if held:
             try:
                 await asyncio.to_thread(leases.release_now, self.db, held, self.holder)
