@@ -622,12 +622,18 @@ def _letters_to_leads(
         if item.in_reply_to:
             ancestors.add(item.in_reply_to)
     open_threads = _open_thread_leads(session, ancestors)
+    account = mail_account(channel.id, channel.settings or {}, None)
+    # Our own letters (a copy to ourselves, the Sent folder watched) are no inquiries.
+    own = {address.lower() for address in (account.from_address, account.login) if address and "@" in address}
 
     inputs: list[LeadInput] = []
     waiting: list[MailLetter] = []
     for row, item, _raw in new:
         if item.auto is not None:
             row.intake = Intake.AUTO.value
+            continue
+        if item.from_ is not None and item.from_.address.lower() in own:
+            row.intake = Intake.OUTGOING.value
             continue
         thread_lead = _thread_lead(item, open_threads)
         if thread_lead is not None:

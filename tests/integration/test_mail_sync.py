@@ -230,8 +230,9 @@ def test_known_sender_excluded_domain_auto_reply_and_bounce(
         letter("sales@supplier.ru", "Наш прайс"),
         (CORPUS / "auto_reply.eml").read_bytes(),
         (CORPUS / "bounce.eml").read_bytes(),
+        letter(f"{box.login}@firma.ru", "Копия себе"),  # the mailbox's own address
     )
-    assert sync(db, channel_id) == 4
+    assert sync(db, channel_id) == 5
     leads = leads_of(db, channel_id)
     assert len(leads) == 1
     assert leads[0].state == LeadState.REPEAT.value and leads[0].client_id == client.id
@@ -241,6 +242,7 @@ def test_known_sender_excluded_domain_auto_reply_and_bounce(
         "Наш прайс": Intake.EXCLUDED.value,
         "Автоответ: я в отпуске": Intake.AUTO.value,
         "Undelivered Mail Returned to Sender": Intake.AUTO.value,
+        "Копия себе": Intake.OUTGOING.value,
     }
 
 
