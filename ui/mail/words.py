@@ -53,14 +53,18 @@ def mail_sentence(error: BaseException) -> str:
     if isinstance(error, InflowError):
         return str(error)
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return tr("The mail server refused the recipients: %1").replace(
+        return QCoreApplication.translate("Mail", "The mail server refused the recipients: %1").replace(
             "%1", ", ".join(str(r) for r in error.recipients)
         )
     if isinstance(error, smtplib.SMTPAuthenticationError):
-        return tr("The mail server did not accept the mailbox's login or password.")
-    if isinstance(error, (smtplib.SMTPException, OSError)):
-        return tr("The mail server could not be reached or refused the letter (%1).").replace(
-            "%1", str(error) or type(error).__name__
+        return QCoreApplication.translate(
+            "Mail", "The mail server did not accept the mailbox's login or password."
         )
+    if isinstance(error, (smtplib.SMTPException, OSError)):
+        return QCoreApplication.translate(
+            "Mail", "The mail server could not be reached or refused the letter (%1)."
+        ).replace("%1", str(error) or type(error).__name__)
     log.error("unexpected error in a mail action", exc_info=error)
-    return tr("Something went wrong (%1); nothing was changed.").replace("%1", type(error).__name__)
+    return QCoreApplication.translate("Mail", "Something went wrong (%1); nothing was changed.").replace(
+        "%1", type(error).__name__
+    )
