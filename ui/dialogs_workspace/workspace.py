@@ -615,7 +615,10 @@ class DialogsWorkspace(QWidget):
                     self.set_attachment(attachment)
             self.reply_error.show_error(sentence(error))
 
-        self.context.tasks.run(work, guarded(self, done), guarded(self, failed), write=True)
+        # The general pool, not the single write thread: delivery waits on the messenger (up to a
+        # minute when it is slow) and must not hold this desk's rejects and assignments behind it.
+        # Its own writes are short transactions that wait for the write lock like any other.
+        self.context.tasks.run(work, guarded(self, done), guarded(self, failed))
 
     def retry(self, message: MessageDTO) -> None:
         """Send a reply that was not sent again."""
@@ -634,7 +637,7 @@ class DialogsWorkspace(QWidget):
             self.reply_error.show_error(sentence(error))
             self.messages.refresh()
 
-        self.context.tasks.run(work, guarded(self, done), guarded(self, failed), write=True)
+        self.context.tasks.run(work, guarded(self, done), guarded(self, failed))  # see send()
 
     def _after_reply(self, message: MessageDTO) -> None:
         # Our own write: show it at once rather than waiting for the watcher's next tick.
