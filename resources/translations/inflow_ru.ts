@@ -2,6 +2,19 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../ui/reports/words.py" line="+255"/>
+        <source>Yes</source>
+        <translation>Да</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>No</source>
+        <translation>Нет</translation>
+    </message>
+</context>
+<context>
     <name>AcceptInquiryDialog</name>
     <message>
         <location filename="../../ui/accept_inquiry.py" line="+114"/>
@@ -162,6 +175,11 @@
         <source>Direct SIP listen address</source>
         <translation>Адрес приёма прямых SIP-вызовов</translation>
     </message>
+    <message>
+        <location line="+9"/>
+        <source>Fetch mail and messengers on this computer</source>
+        <translation>Получать почту и сообщения мессенджеров на этом компьютере</translation>
+    </message>
 </context>
 <context>
     <name>Application</name>
@@ -172,7 +190,7 @@
         <translation>Inflow</translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+131"/>
         <source>Signing in as %1 failed: %2</source>
         <translation>Не удалось войти как %1: %2</translation>
     </message>
@@ -203,6 +221,107 @@
         <location line="+1"/>
         <source>Find a user</source>
         <translation>Найти пользователя</translation>
+    </message>
+</context>
+<context>
+    <name>CallLog</name>
+    <message>
+        <location filename="../../ui/softphone/calls_view.py" line="+66"/>
+        <source>When</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Direction</source>
+        <translation>Направление</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Result</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Talk</source>
+        <translation>Разговор</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answered by</source>
+        <translation>Ответил</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recording</source>
+        <translation>Запись</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Incoming</source>
+        <translation>Входящий</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outgoing</source>
+        <translation>Исходящий</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Internal</source>
+        <translation>Внутренний</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Answered</source>
+        <translation>Принят</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No answer</source>
+        <translation>Без ответа</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Busy</source>
+        <translation>Занято</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failed</source>
+        <translation>Сбой</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejected</source>
+        <translation>Отклонён</translation>
+    </message>
+</context>
+<context>
+    <name>CallLogView</name>
+    <message>
+        <location line="+131"/>
+        <source>&amp;Play recording</source>
+        <translation>&amp;Прослушать запись</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>The recording %1 is not on this computer.</source>
+        <translation>Записи %1 нет на этом компьютере.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Cannot play: %1</source>
+        <translation>Не удалось воспроизвести: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Playing %1</source>
+        <translation>Воспроизведение %1</translation>
     </message>
 </context>
 <context>
@@ -393,7 +512,17 @@
         <translation>необязательно, например INFO_MAIL_PASSWORD</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>INBOX; several separated by commas</source>
+        <translation>INBOX; несколько — через запятую</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>optional when the login is the address</source>
+        <translation>необязательно, если логин совпадает с адресом</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>IM&amp;AP server:</source>
         <translation>Сервер IM&amp;AP:</translation>
     </message>
@@ -421,6 +550,21 @@
         <location line="+2"/>
         <source>Password &amp;variable:</source>
         <translation>Пере&amp;менная с паролем:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Folders to watch:</source>
+        <translation>От&amp;слеживаемые папки:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sender a&amp;ddress:</source>
+        <translation>А&amp;дрес отправителя:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Si&amp;gnature:</source>
+        <translation>Подп&amp;ись:</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -459,12 +603,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+85"/>
+        <location line="+88"/>
         <source>Issue a &amp;new token</source>
         <translation>Выпустить &amp;новый токен</translation>
     </message>
     <message>
-        <location line="-68"/>
+        <location line="-71"/>
         <source>Passwords and tokens are kept in this computer&apos;s keyring, never in the database. A named environment variable, when set, is used instead.</source>
         <translation>Пароли и токены хранятся в хранилище ключей этого компьютера, а не в базе данных. Если указанная переменная окружения задана, используется её значение.</translation>
     </message>
@@ -490,7 +634,7 @@
         <translation>Ещё не сохранён.</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+33"/>
         <source>The web form is accepted with the token issued earlier.</source>
         <translation>Веб-форма принимается с ранее выпущенным токеном.</translation>
     </message>
@@ -510,7 +654,7 @@
         <translation>Проверка хранилища ключей…</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+16"/>
         <source>There is no secure keyring on this computer.</source>
         <translation>На этом компьютере нет защищённого хранилища ключей.</translation>
     </message>
@@ -609,7 +753,7 @@
 <context>
     <name>ChannelsPage</name>
     <message>
-        <location filename="../../ui/settings/settings_pages.py" line="+301"/>
+        <location filename="../../ui/settings/settings_pages.py" line="+302"/>
         <source>Channels</source>
         <translation>Каналы</translation>
     </message>
@@ -647,6 +791,35 @@
         <translation>Веб-форма канала «%1» отправляет заявки с этим токеном (он показан только сейчас; сохраните его в настройках формы):
 
 %2</translation>
+    </message>
+</context>
+<context>
+    <name>ChoiceButton</name>
+    <message>
+        <location filename="../../ui/reports/filter_bar.py" line="+83"/>
+        <source>All</source>
+        <translation>Все</translation>
+    </message>
+    <message>
+        <location line="+61"/>
+        <location line="+7"/>
+        <source>all</source>
+        <translation>все</translation>
+    </message>
+    <message numerus="yes">
+        <location line="-3"/>
+        <source>%n chosen</source>
+        <translation>
+            <numerusform>выбрано: %n</numerusform>
+            <numerusform>выбрано: %n</numerusform>
+            <numerusform>выбрано: %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+2"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
@@ -774,6 +947,150 @@
     </message>
 </context>
 <context>
+    <name>ComposeDialog</name>
+    <message>
+        <location filename="../../ui/mail/compose_dialog.py" line="+95"/>
+        <source>New letter</source>
+        <translation>Новое письмо</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reply</source>
+        <translation>Ответить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reply to all</source>
+        <translation>Ответить всем</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Forward</source>
+        <translation>Переслать</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>From</source>
+        <translation>От</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>To</source>
+        <translation>Кому</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Addresses separated by commas</source>
+        <translation>Адреса через запятую</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cc</source>
+        <translation>Копия</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Subject</source>
+        <translation>Тема</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Letter</source>
+        <translation>Письмо</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Attached files</source>
+        <translation>Вложенные файлы</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Attach…</source>
+        <translation>Прикр&amp;епить…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Re&amp;move</source>
+        <translation>&amp;Удалить</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>&amp;From:</source>
+        <translation>&amp;От:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;To:</source>
+        <translation>&amp;Кому:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Cc:</source>
+        <translation>Ко&amp;пия:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Subject:</source>
+        <translation>&amp;Тема:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Files:</source>
+        <translation>Файлы:</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+167"/>
+        <source>&amp;Send</source>
+        <translation>Отп&amp;равить</translation>
+    </message>
+    <message>
+        <location line="-165"/>
+        <source>Send the letter (Ctrl+Enter)</source>
+        <translation>Отправить письмо (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>The original letter goes along as an attachment, with its files</source>
+        <translation>Исходное письмо будет отправлено вложением вместе со своими файлами</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Attach files</source>
+        <translation>Прикрепить файлы</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Cannot attach %1: %2</source>
+        <translation>Не удалось прикрепить %1: %2</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Choose the mailbox the letter goes out of.</source>
+        <translation>Выберите почтовый ящик, с которого будет отправлено письмо.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>This is not an e-mail address: %1</source>
+        <translation>Это не адрес электронной почты: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Whom is the letter to? Type an address in To.</source>
+        <translation>Кому адресовано письмо? Введите адрес в поле «Кому».</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>The letter was not sent: %1</source>
+        <translation>Письмо не отправлено: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sending…</source>
+        <translation>Отправка…</translation>
+    </message>
+</context>
+<context>
     <name>DepartmentDialog</name>
     <message>
         <location filename="../../ui/settings/catalog_dialogs.py" line="+351"/>
@@ -835,6 +1152,225 @@
         <location line="+1"/>
         <source>&amp;Edit…</source>
         <translation>&amp;Изменить…</translation>
+    </message>
+</context>
+<context>
+    <name>DialogsWorkspace</name>
+    <message>
+        <location filename="../../ui/dialogs_workspace/workspace.py" line="+147"/>
+        <source>No messenger is connected</source>
+        <translation>Мессенджеры не подключены</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Connect a Telegram bot in Settings → Channels. Every new chat with the bot then becomes a lead here, and you answer it from this workspace.</source>
+        <translation>Подключите бота Telegram в разделе «Настройки → Каналы». После этого каждый новый чат с ботом будет становиться здесь лидом, а отвечать на него можно будет из этого рабочего места.</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Channel</source>
+        <translation>Канал</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All messengers</source>
+        <translation>Все мессенджеры</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Unanswered only</source>
+        <translation>Только &amp;неотвеченные</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Conversations</source>
+        <translation>Диалоги</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>&amp;Link to client…</source>
+        <translation>&amp;Привязать к клиенту…</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Messages</source>
+        <translation>Сообщения</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Reply</source>
+        <translation>Ответ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Type a reply… (Ctrl+Enter sends)</source>
+        <translation>Введите ответ… (Ctrl+Enter — отправить)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Send</source>
+        <translation>&amp;Отправить</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Send</source>
+        <translation>Отправить</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Send the reply (Ctrl+Enter)</source>
+        <translation>Отправить ответ (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Quick replies</source>
+        <translation>&amp;Быстрые ответы</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>A&amp;ttach file…</source>
+        <translation>Прикрепить &amp;файл…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Do not send the file</source>
+        <translation>Не отправлять файл</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Choose a conversation on the left.</source>
+        <translation>Выберите диалог слева.</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>%1 (off)</source>
+        <translation>%1 (отключён)</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>No quick replies yet</source>
+        <translation>Быстрых ответов пока нет</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Edit quick replies…</source>
+        <translation>&amp;Изменить быстрые ответы…</translation>
+    </message>
+    <message>
+        <location line="+79"/>
+        <source>Client: %1</source>
+        <translation>Клиент: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Lead %1: %2</source>
+        <translation>Лид %1: %2</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No lead</source>
+        <translation>Без лида</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <location line="+287"/>
+        <source>Dialogs</source>
+        <translation>Диалоги</translation>
+    </message>
+    <message>
+        <location line="-282"/>
+        <source>%1 — %2 · %3 unanswered</source>
+        <translation>%1 — %2 · без ответа: %3</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>The reply was not sent: %1 Choose it in the chat to retry.</source>
+        <translation>Ответ не отправлен: %1 Чтобы повторить отправку, выберите его в чате.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Attach a file</source>
+        <translation>Прикрепить файл</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>&amp;Retry sending</source>
+        <translation>&amp;Повторить отправку</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Open “%1”</source>
+        <translation>&amp;Открыть «%1»</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Save “%1” as…</source>
+        <translation>&amp;Сохранить «%1» как…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Copy text</source>
+        <translation>&amp;Копировать текст</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Save the file</source>
+        <translation>Сохранить файл</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Attachment</source>
+        <translation>Вложение</translation>
+    </message>
+</context>
+<context>
+    <name>DrillDownDialog</name>
+    <message>
+        <location filename="../../ui/reports/drill.py" line="+100"/>
+        <source>Double-click a lead (or press Enter) to open its card.</source>
+        <translation>Чтобы открыть карточку лида, дважды щёлкните по нему (или нажмите Enter).</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Saved to %1</source>
+        <translation>Сохранено в файл %1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+46"/>
+        <source>the first %Ln rows; reading the rest…</source>
+        <translation>
+            <numerusform>первая %Ln строка; загрузка остальных…</numerusform>
+            <numerusform>первые %Ln строки; загрузка остальных…</numerusform>
+            <numerusform>первые %Ln строк; загрузка остальных…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>the first %Ln rows (there are more: narrow the filters)</source>
+        <translation>
+            <numerusform>первая %Ln строка (есть и другие: уточните фильтры)</numerusform>
+            <numerusform>первые %Ln строки (есть и другие: уточните фильтры)</numerusform>
+            <numerusform>первые %Ln строк (есть и другие: уточните фильтры)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%Ln row(s)</source>
+        <translation>
+            <numerusform>%Ln строка</numerusform>
+            <numerusform>%Ln строки</numerusform>
+            <numerusform>%Ln строк</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
     </message>
 </context>
 <context>
@@ -929,6 +1465,59 @@
         <location line="+17"/>
         <source>Take %1 off the exclusion list? Its calls and letters will make leads again.</source>
         <translation>Убрать %1 из списка исключений? Звонки и письма от этого контакта снова будут создавать лиды.</translation>
+    </message>
+</context>
+<context>
+    <name>FilterBar</name>
+    <message>
+        <location filename="../../ui/reports/filter_bar.py" line="+23"/>
+        <source>&amp;Period:</source>
+        <translation>&amp;Период:</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>From</source>
+        <translation>С</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>To</source>
+        <translation>По</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Channel</source>
+        <translation>Канал</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Manager</source>
+        <translation>Менеджер</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Department</source>
+        <translation>Отдел</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Quality</source>
+        <translation>Качество</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Source</source>
+        <translation>Источник</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>(no source)</source>
+        <translation>(без источника)</translation>
     </message>
 </context>
 <context>
@@ -1076,7 +1665,7 @@
 <context>
     <name>HistoryNote</name>
     <message>
-        <location filename="../../ui/lead_card.py" line="+134"/>
+        <location filename="../../ui/lead_card.py" line="+135"/>
         <source>responsible: the manager who already works with this contact</source>
         <translation>ответственный: менеджер, который уже работает с этим контактом</translation>
     </message>
@@ -1271,7 +1860,22 @@
         <translation>Как в &amp;системе</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+10"/>
+        <source>This computer</source>
+        <translation>Этот компьютер</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fetch mail and messengers on this co&amp;mputer</source>
+        <translation>Получать почту и сообщения мессенджеров на этом &amp;компьютере</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Each channel is fetched by one computer (or the Inflow service) at a time, however many computers have this on. Applies the next time Inflow starts.</source>
+        <translation>Почту и сообщения каждого канала в любой момент получает только один компьютер (или служба Inflow), сколько бы компьютеров ни было с этой настройкой. Вступит в силу при следующем запуске Inflow.</translation>
+    </message>
+    <message>
+        <location line="+37"/>
         <source>Saved. Restart Inflow to see the interface in the chosen language.</source>
         <translation>Сохранено. Перезапустите Inflow, чтобы увидеть интерфейс на выбранном языке.</translation>
     </message>
@@ -1332,6 +1936,14 @@
         <location line="+27"/>
         <source>Lead %1</source>
         <translation>Лид %1</translation>
+    </message>
+</context>
+<context>
+    <name>LeadCallsView</name>
+    <message>
+        <location filename="../../ui/softphone/calls_view.py" line="+38"/>
+        <source>The calls could not be read: %1</source>
+        <translation>Не удалось загрузить звонки: %1</translation>
     </message>
 </context>
 <context>
@@ -1436,6 +2048,16 @@
         <translation>Интере&amp;сы клиента</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>Le&amp;tters</source>
+        <translation>&amp;Письма</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Ca&amp;lls</source>
+        <translation>&amp;Звонки</translation>
+    </message>
+    <message>
         <location line="+9"/>
         <source>&amp;Convert…</source>
         <translation>&amp;Конвертировать…</translation>
@@ -1459,6 +2081,37 @@
         <location line="+5"/>
         <source>Lead %1 — %2</source>
         <translation>Лид %1 — %2</translation>
+    </message>
+</context>
+<context>
+    <name>LeadLetters</name>
+    <message>
+        <location filename="../../ui/mail/letters.py" line="+59"/>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From</source>
+        <translation>Отправитель</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Subject</source>
+        <translation>Тема</translation>
+    </message>
+</context>
+<context>
+    <name>LeadLettersView</name>
+    <message>
+        <location line="+128"/>
+        <source>Letters of the lead</source>
+        <translation>Письма лида</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>No letters belong to this lead.</source>
+        <translation>У этого лида нет писем.</translation>
     </message>
 </context>
 <context>
@@ -1536,15 +2189,298 @@
     </message>
 </context>
 <context>
+    <name>LetterDialog</name>
+    <message>
+        <location filename="../../ui/mail/letters.py" line="-80"/>
+        <location line="+17"/>
+        <source>Letter</source>
+        <translation>Письмо</translation>
+    </message>
+    <message>
+        <location line="-14"/>
+        <source>Reading the letter…</source>
+        <translation>Загрузка письма…</translation>
+    </message>
+</context>
+<context>
+    <name>LetterTaskDialog</name>
+    <message>
+        <location filename="../../ui/mail/task_dialog.py" line="+50"/>
+        <source>Task from a letter</source>
+        <translation>Задача по письму</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Answer: %1</source>
+        <translation>Ответить: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Task</source>
+        <translation>Задача</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Due</source>
+        <translation>Срок</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Assignee</source>
+        <translation>Исполнитель</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Task:</source>
+        <translation>&amp;Задача:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Due:</source>
+        <translation>&amp;Срок:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Assignee:</source>
+        <translation>&amp;Исполнитель:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Comment:</source>
+        <translation>&amp;Комментарий:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Letter:</source>
+        <translation>Письмо:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Create task</source>
+        <translation>Создать задачу</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Say what is to be done.</source>
+        <translation>Укажите, что нужно сделать.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The due time has passed already.</source>
+        <translation>Срок уже прошёл.</translation>
+    </message>
+</context>
+<context>
+    <name>LinkClientDialog</name>
+    <message>
+        <location filename="../../ui/dialogs_workspace/link_client_dialog.py" line="+69"/>
+        <source>Link %1 to a client</source>
+        <translation>Привязать %1 к клиенту</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Future chats of this user are recognized as this client&apos;s, and the open lead of the conversation is linked to the client.</source>
+        <translation>Новые чаты этого собеседника будут распознаваться как чаты этого клиента, а открытый лид диалога будет привязан к клиенту.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Phone, e-mail, name or INN</source>
+        <translation>Телефон, эл. почта, имя или ИНН</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Find a client</source>
+        <translation>Найти клиента</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>&amp;Link</source>
+        <translation>&amp;Привязать</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>No client found.</source>
+        <translation>Клиент не найден.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Choose a client first.</source>
+        <translation>Сначала выберите клиента.</translation>
+    </message>
+</context>
+<context>
+    <name>Mail</name>
+    <message>
+        <location filename="../../ui/mail/service.py" line="+45"/>
+        <source>Mail is not part of this version of Inflow.</source>
+        <translation>Почта недоступна в этой версии Inflow.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/mail/words.py" line="+17"/>
+        <source>Inbox</source>
+        <translation>Входящие</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sent</source>
+        <translation>Отправленные</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Drafts</source>
+        <translation>Черновики</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trash</source>
+        <translation>Корзина</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Junk</source>
+        <translation>Спам</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Archive</source>
+        <translation>Архив</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>The mail server refused the recipients: %1</source>
+        <translation>Почтовый сервер отклонил получателей: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The mail server did not accept the mailbox&apos;s login or password.</source>
+        <translation>Почтовый сервер не принял логин или пароль почтового ящика.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The mail server could not be reached or refused the letter (%1).</source>
+        <translation>Не удалось связаться с почтовым сервером, или он отклонил письмо (%1).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Something went wrong (%1); nothing was changed.</source>
+        <translation>Произошла ошибка (%1); ничего не изменено.</translation>
+    </message>
+</context>
+<context>
+    <name>MailWorkspace</name>
+    <message>
+        <location filename="../../ui/mail/workspace.py" line="+127"/>
+        <source>&amp;New letter</source>
+        <translation>&amp;Новое письмо</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Reply</source>
+        <translation>&amp;Ответить</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reply to &amp;all</source>
+        <translation>Ответить &amp;всем</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Forward</source>
+        <translation>&amp;Переслать</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Create &amp;task…</source>
+        <translation>Создать &amp;задачу…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mark &amp;unread</source>
+        <translation>По&amp;метить как непрочитанное</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+430"/>
+        <location line="+39"/>
+        <source>Mail</source>
+        <translation>Почта</translation>
+    </message>
+    <message>
+        <location line="-456"/>
+        <source>Mailboxes and folders</source>
+        <translation>Почтовые ящики и папки</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Letters</source>
+        <translation>Письма</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>&amp;Open lead</source>
+        <translation>Открыть &amp;лид</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Convert…</source>
+        <translation>&amp;Конвертировать…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Re&amp;ject…</source>
+        <translation>Отклон&amp;ить…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Assi&amp;gn…</source>
+        <translation>Н&amp;азначить…</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>No mailbox yet</source>
+        <translation>Почтовых ящиков пока нет</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add a mailbox in Settings → Channels (an e-mail channel with its IMAP and SMTP servers). Its letters then appear here; a mailbox marked as a lead source also turns letters from new senders into leads.</source>
+        <translation>Добавьте почтовый ящик в разделе «Настройки → Каналы» (канал электронной почты с серверами IMAP и SMTP). После этого его письма появятся здесь; если почтовый ящик отмечен как источник лидов, письма от новых отправителей также будут превращаться в лиды.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Reading the mailboxes…</source>
+        <translation>Чтение почтовых ящиков…</translation>
+    </message>
+    <message>
+        <location line="+92"/>
+        <source>Mail is not available</source>
+        <translation>Почта недоступна</translation>
+    </message>
+    <message>
+        <location line="+119"/>
+        <source>Lead %1 · %2</source>
+        <translation>Лид %1 · %2</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Lead %1 · %2 · %3</source>
+        <translation>Лид %1 · %2 · %3</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../ui/main_window.py" line="+63"/>
-        <location line="+307"/>
+        <location line="+277"/>
         <source>My Sales</source>
         <translation>Мои продажи</translation>
     </message>
     <message>
-        <location line="-306"/>
+        <location line="-276"/>
         <source>Mail</source>
         <translation>Почта</translation>
     </message>
@@ -1555,17 +2491,22 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Requests</source>
+        <translation>Заявки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Reports</source>
         <translation>Отчёты</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+315"/>
+        <location line="+300"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
     <message>
-        <location line="-311"/>
+        <location line="-296"/>
         <source>Operator</source>
         <translation>Оператор</translation>
     </message>
@@ -1650,17 +2591,25 @@
         <translation>Действия</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+39"/>
+        <source>Direct SIP calls on %1: the softphone starts with the window.</source>
+        <translation>Прямые SIP-вызовы на %1: софтфон запускается вместе с окном.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No softphone line is set up on this computer.</source>
+        <translation>На этом компьютере не настроена линия софтфона.</translation>
+    </message>
+    <message>
         <source>Here the dispatcher will read the letters of the company&apos;s mailboxes, reply to them and turn them into leads or tasks. Mailboxes are set up in Settings → Channels; fetching the mail comes with a later version of Inflow.</source>
-        <translation>Здесь диспетчер будет читать письма из почтовых ящиков компании, отвечать на них и превращать их в лиды или задачи. Почтовые ящики настраиваются в разделе «Настройки → Каналы»; получение почты появится в одной из следующих версий Inflow.</translation>
+        <translation type="vanished">Здесь диспетчер будет читать письма из почтовых ящиков компании, отвечать на них и превращать их в лиды или задачи. Почтовые ящики настраиваются в разделе «Настройки → Каналы»; получение почты появится в одной из следующих версий Inflow.</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Here conversations from messengers (a Telegram bot first) will be read and answered; every new conversation with an unknown person will become a lead in My Sales. Messenger accounts are set up in Settings → Channels; the connection comes with a later version of Inflow.</source>
-        <translation>Здесь можно будет читать переписку из мессенджеров (в первую очередь из бота Telegram) и отвечать на неё; каждый новый диалог с незнакомым собеседником станет лидом в «Моих продажах». Аккаунты мессенджеров настраиваются в разделе «Настройки → Каналы»; подключение появится в одной из следующих версий Inflow.</translation>
+        <translation type="vanished">Здесь можно будет читать переписку из мессенджеров (в первую очередь из бота Telegram) и отвечать на неё; каждый новый диалог с незнакомым собеседником станет лидом в «Моих продажах». Аккаунты мессенджеров настраиваются в разделе «Настройки → Каналы»; подключение появится в одной из следующих версий Inflow.</translation>
     </message>
     <message>
-        <location line="-82"/>
+        <location line="-13"/>
         <source>Signed in as %1</source>
         <translation>Пользователь: %1</translation>
     </message>
@@ -1675,17 +2624,15 @@
         <translation>Софтфон: выкл.</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Direct SIP calls on %1 will be answered once the softphone is part of Inflow.</source>
-        <translation>Прямые SIP-вызовы на %1 будут приниматься, когда софтфон появится в Inflow.</translation>
+        <translation type="vanished">Прямые SIP-вызовы на %1 будут приниматься, когда софтфон появится в Inflow.</translation>
     </message>
     <message>
-        <location line="+4"/>
         <source>The softphone is not part of this version yet.</source>
-        <translation>В этой версии софтфона пока нет.</translation>
+        <translation type="vanished">В этой версии софтфона пока нет.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+16"/>
         <source>Inflow — %1</source>
         <translation>Inflow — %1</translation>
     </message>
@@ -1695,27 +2642,23 @@
         <translation>Inflow</translation>
     </message>
     <message>
-        <location line="+47"/>
         <source>Mail is not set up yet</source>
-        <translation>Почта ещё не подключена</translation>
+        <translation type="vanished">Почта ещё не подключена</translation>
     </message>
     <message>
-        <location line="+11"/>
         <source>Dialogs are not set up yet</source>
-        <translation>Диалоги ещё не подключены</translation>
+        <translation type="vanished">Диалоги ещё не подключены</translation>
     </message>
     <message>
-        <location line="+12"/>
         <source>Reports are not set up yet</source>
-        <translation>Отчёты ещё не готовы</translation>
+        <translation type="vanished">Отчёты ещё не готовы</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Here the built-in reports will be: lead analysis, rejection reasons, the sales funnel, missed calls, response times and the traffic-light control of managers, each with export to XLSX, CSV and PDF. Until then, “inflow export leads” writes every lead to a file.</source>
-        <translation>Здесь будут встроенные отчёты: анализ лидов, причины отклонения, воронка продаж, пропущенные звонки, время реакции и контроль менеджеров «светофором» — каждый с выгрузкой в XLSX, CSV и PDF. А пока команда «inflow export leads» выгружает все лиды в файл.</translation>
+        <translation type="vanished">Здесь будут встроенные отчёты: анализ лидов, причины отклонения, воронка продаж, пропущенные звонки, время реакции и контроль менеджеров «светофором» — каждый с выгрузкой в XLSX, CSV и PDF. А пока команда «inflow export leads» выгружает все лиды в файл.</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+92"/>
         <source>%1 is not available in this version</source>
         <translation>Раздел «%1» недоступен в этой версии</translation>
     </message>
@@ -1763,6 +2706,34 @@
         <location line="+1"/>
         <source>New leads will still be announced here. Choose Quit in the tray menu to leave.</source>
         <translation>Уведомления о новых лидах будут по-прежнему появляться здесь. Чтобы закрыть программу, выберите «Выход» в меню значка.</translation>
+    </message>
+</context>
+<context>
+    <name>MessageList</name>
+    <message>
+        <location filename="../../ui/mail/message_list_model.py" line="+67"/>
+        <source>Subject</source>
+        <translation>Тема</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From</source>
+        <translation>Отправитель</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Files</source>
+        <translation>Файлы</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lead</source>
+        <translation>Лид</translation>
     </message>
 </context>
 <context>
@@ -1873,7 +2844,7 @@
 <context>
     <name>PipelinesPage</name>
     <message>
-        <location filename="../../ui/settings/settings_pages.py" line="-424"/>
+        <location filename="../../ui/settings/settings_pages.py" line="-450"/>
         <source>Pipelines and stages</source>
         <translation>Воронки и этапы</translation>
     </message>
@@ -2001,9 +2972,136 @@
     </message>
 </context>
 <context>
+    <name>QuickRepliesDialog</name>
+    <message>
+        <location filename="../../ui/dialogs_workspace/quick_replies.py" line="+39"/>
+        <location line="+6"/>
+        <source>Quick replies</source>
+        <translation>Быстрые ответы</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Operators insert these answers into the reply box with one click. Double-click or press F2 to change one.</source>
+        <translation>Операторы вставляют эти ответы в поле ответа одним щелчком. Чтобы изменить ответ, дважды щёлкните его или нажмите F2.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Add</source>
+        <translation>&amp;Добавить</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Remove</source>
+        <translation>&amp;Удалить</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Up</source>
+        <translation>&amp;Вверх</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Do&amp;wn</source>
+        <translation>В&amp;низ</translation>
+    </message>
+</context>
+<context>
+    <name>ReadingPane</name>
+    <message>
+        <location filename="../../ui/mail/reading_pane.py" line="+99"/>
+        <source>From:</source>
+        <translation>От:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To:</source>
+        <translation>Кому:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cc:</source>
+        <translation>Копия:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date:</source>
+        <translation>Дата:</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Letter</source>
+        <translation>Письмо</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Files of the letter</source>
+        <translation>Файлы письма</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;Save…</source>
+        <translation>&amp;Сохранить…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>O&amp;pen</source>
+        <translation>&amp;Открыть</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <location line="+32"/>
+        <source>Choose a letter to read it here.</source>
+        <translation>Выберите письмо, чтобы прочитать его здесь.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>(no subject)</source>
+        <translation>(без темы)</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>Inflow did not load %1 remote pictures or styles of this letter: senders use them to see who read a letter.</source>
+        <translation>Внешние изображения и стили этого письма не загружены (%1 шт.): по ним отправители узнают, что письмо прочитано.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>This link is not opened: %1</source>
+        <translation>Такие ссылки не открываются: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Open link</source>
+        <translation>Открыть ссылку</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open this address in your browser?
+
+%1</source>
+        <translation>Открыть этот адрес в браузере?
+
+%1</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Save file</source>
+        <translation>Сохранить файл</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>No program is set up to open %1.</source>
+        <translation>Не настроена программа для открытия файла %1.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 was not saved: %2</source>
+        <translation>Файл %1 не сохранён: %2</translation>
+    </message>
+</context>
+<context>
     <name>ReasonTableModel</name>
     <message>
-        <location line="-288"/>
+        <location filename="../../ui/settings/settings_models.py" line="-288"/>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
@@ -2184,6 +3282,806 @@
     </message>
 </context>
 <context>
+    <name>ReportCharts</name>
+    <message>
+        <location filename="../../ui/reports/workspace.py" line="+615"/>
+        <source>Leads per day</source>
+        <translation>Лиды по дням</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Leads</source>
+        <translation>Лиды</translation>
+    </message>
+    <message>
+        <location line="+139"/>
+        <source>Leads by state and channel kind</source>
+        <translation>Лиды по состояниям и видам каналов</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Sales funnel: %1</source>
+        <translation>Воронка продаж: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reached the stage</source>
+        <translation>Дошли до этапа</translation>
+    </message>
+</context>
+<context>
+    <name>ReportColumns</name>
+    <message>
+        <location filename="../../ui/reports/words.py" line="-178"/>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Channel</source>
+        <translation>Канал</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New</source>
+        <translation>Новый</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>In progress</source>
+        <translation>В работе</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Repeat</source>
+        <translation>Повторный</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Converted</source>
+        <translation>Сконвертирован</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Repeat (processed)</source>
+        <translation>Повторный (обработан)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejected</source>
+        <translation>Отклонён</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Total</source>
+        <translation>Всего</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lead</source>
+        <translation>Лид</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Received</source>
+        <translation>Поступил</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contact</source>
+        <translation>Контакт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Responsible</source>
+        <translation>Ответственный</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Result</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Processed</source>
+        <translation>Обработан</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Processor</source>
+        <translation>Обработал</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Grouped by</source>
+        <translation>Группировка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation>Наименование</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Share</source>
+        <translation>Доля</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pipeline</source>
+        <translation>Воронка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stage</source>
+        <translation>Этап</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Interests</source>
+        <translation>Интересы</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Amount</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reached the stage</source>
+        <translation>Дошли до этапа</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Conversion from the previous stage</source>
+        <translation>Конверсия с предыдущего этапа</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Interest</source>
+        <translation>Интерес</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Created</source>
+        <translation>Создан</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Title</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Client</source>
+        <translation>Клиент</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Manager</source>
+        <translation>Менеджер</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Light</source>
+        <translation>Светофор</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clients</source>
+        <translation>Клиенты</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Green</source>
+        <translation>Зелёный</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Yellow</source>
+        <translation>Жёлтый</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Red</source>
+        <translation>Красный</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No active interest</source>
+        <translation>Нет активного интереса</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overdue interactions</source>
+        <translation>Просроченные взаимодействия</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Portrait not filled</source>
+        <translation>Портрет не заполнен</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No contact info</source>
+        <translation>Нет контактных данных</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Active interest</source>
+        <translation>Активный интерес</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No overdue interaction</source>
+        <translation>Нет просроченных взаимодействий</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Portrait filled</source>
+        <translation>Портрет заполнен</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contact info filled</source>
+        <translation>Контактные данные заполнены</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Missed calls</source>
+        <translation>Пропущенные звонки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Called back</source>
+        <translation>Перезвонили</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Called back, share</source>
+        <translation>Перезвонили, доля</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Callback time, median</source>
+        <translation>Время перезвона, медиана</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Callback time, p90</source>
+        <translation>Время перезвона, p90</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rang</source>
+        <translation>Время звонка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Caller</source>
+        <translation>Звонивший</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>After</source>
+        <translation>Через</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Leads</source>
+        <translation>Лиды</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>With a first action</source>
+        <translation>С первым действием</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>With a first action, share</source>
+        <translation>С первым действием, доля</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Response time, median</source>
+        <translation>Время реакции, медиана</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Response time, p90</source>
+        <translation>Время реакции, p90</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Within the SLA</source>
+        <translation>В срок квалификации</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Source</source>
+        <translation>Источник</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Target</source>
+        <translation>Целевой</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Target share</source>
+        <translation>Доля целевых</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Converted share</source>
+        <translation>Доля сконвертированных</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejected share</source>
+        <translation>Доля отклонённых</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Leads in</source>
+        <translation>Поступило лидов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overdue open leads</source>
+        <translation>Просрочено открытых лидов</translation>
+    </message>
+</context>
+<context>
+    <name>Reports</name>
+    <message>
+        <location line="-116"/>
+        <source>Lead analysis</source>
+        <translation>Анализ лидов</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejection reasons</source>
+        <translation>Причины отклонения</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sales funnel</source>
+        <translation>Воронка продаж</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Supervisor control</source>
+        <translation>Контроль менеджеров</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Missed calls</source>
+        <translation>Пропущенные звонки</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Response time</source>
+        <translation>Время реакции</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Source effectiveness</source>
+        <translation>Эффективность источников</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Daily KPI</source>
+        <translation>Ключевые показатели (KPI) за день</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Leads of the period by state and channel kind, per channel</source>
+        <translation>Лиды за период по состояниям и видам каналов, в разрезе каналов</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Why leads were lost: by reason, channel, manager</source>
+        <translation>Почему лиды были потеряны: по причинам, каналам, менеджерам</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Interests by stage, with stage-to-stage conversion</source>
+        <translation>Интересы по этапам с конверсией между этапами</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Traffic light per manager and client: who is in trouble with whom</source>
+        <translation>Светофор по менеджерам и клиентам: у кого и с кем проблемы</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Missed calls, how many were called back and how fast</source>
+        <translation>Пропущенные звонки: по скольким из них перезвонили и как быстро</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Arrival → first action: median and p90</source>
+        <translation>Поступление → первое действие: медиана и p90</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Leads, target share, conversion and rejection by advertising source</source>
+        <translation>Лиды, доля целевых, конверсия и отклонения по рекламным источникам</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Leads in, processed, overdue, converted, missed calls</source>
+        <translation>Поступившие, обработанные, просроченные и конвертированные лиды, пропущенные звонки</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Today</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Yesterday</source>
+        <translation>Вчера</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This week</source>
+        <translation>Эта неделя</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This month</source>
+        <translation>Этот месяц</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This quarter</source>
+        <translation>Этот квартал</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This year</source>
+        <translation>Этот год</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Custom…</source>
+        <translation>Произвольный…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Yes</source>
+        <translation>Да</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>No</source>
+        <translation>Нет</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Red</source>
+        <translation>Красный</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Yellow</source>
+        <translation>Жёлтый</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Green</source>
+        <translation>Зелёный</translation>
+    </message>
+    <message>
+        <location line="+77"/>
+        <source>By reason</source>
+        <translation>По причинам</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>By channel</source>
+        <translation>По каналам</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>By manager</source>
+        <translation>По менеджерам</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>By source</source>
+        <translation>По источникам</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>(no reason)</source>
+        <translation>(без причины)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(no manager)</source>
+        <translation>(без менеджера)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(no source)</source>
+        <translation>(без источника)</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsWorkspace</name>
+    <message>
+        <location filename="../../ui/reports/workspace.py" line="-577"/>
+        <source>Reports</source>
+        <translation>Отчёты</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Обновить</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Run the report again (F5)</source>
+        <translation>Сформировать отчёт заново (F5)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The report is being made</source>
+        <translation>Отчёт формируется</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Making the report…</source>
+        <translation>Формирование отчёта…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Cancel</source>
+        <translation>О&amp;тменить</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stop this report (Esc); the table keeps what it showed</source>
+        <translation>Остановить формирование отчёта (Esc); в таблице останутся прежние данные</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Double-click a figure (or press Enter on it) to see the rows behind it</source>
+        <translation>Дважды щёлкните по значению (или нажмите на нём Enter), чтобы открыть его расшифровку</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Totals</source>
+        <translation>Итого</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Export:</source>
+        <translation>Экспорт:</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Cancel the report</source>
+        <translation>Отменить формирование отчёта</translation>
+    </message>
+    <message>
+        <location line="+95"/>
+        <source>There are no rows behind this figure.</source>
+        <translation>У этого значения нет расшифровки.</translation>
+    </message>
+    <message>
+        <location line="+91"/>
+        <source>Saved to %1</source>
+        <translation>Сохранено в %1</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>The report was cancelled; the table still shows the previous result.</source>
+        <translation>Формирование отчёта отменено; в таблице по-прежнему показан предыдущий результат.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The report was cancelled.</source>
+        <translation>Формирование отчёта отменено.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>The report could not be made (%1); the table still shows the previous result.</source>
+        <translation>Не удалось сформировать отчёт (%1); в таблице по-прежнему показан предыдущий результат.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%Ln row(s) · %1 · made at %2</source>
+        <translation>
+            <numerusform>%Ln строка · %1 · сформирован в %2</numerusform>
+            <numerusform>%Ln строки · %1 · сформирован в %2</numerusform>
+            <numerusform>%Ln строк · %1 · сформирован в %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Nothing to show for this period and these filters.</source>
+        <translation>Нет данных за этот период с выбранными фильтрами.</translation>
+    </message>
+</context>
+<context>
+    <name>RequestTableModel</name>
+    <message>
+        <location filename="../../ui/requests/request_table_model.py" line="+55"/>
+        <source>Received</source>
+        <translation>Поступила</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Channel</source>
+        <translation>Канал</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contact</source>
+        <translation>Контакт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>E-mail</source>
+        <translation>Эл. почта</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message</source>
+        <translation>Сообщение</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Source / UTM</source>
+        <translation>Источник / UTM</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Responsible</source>
+        <translation>Ответственный</translation>
+    </message>
+</context>
+<context>
+    <name>RequestsWorkspace</name>
+    <message>
+        <location filename="../../ui/requests/workspace.py" line="+54"/>
+        <source>All time</source>
+        <translation>За всё время</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Today</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 7 days</source>
+        <translation>Последние 7 дней</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 30 days</source>
+        <translation>Последние 30 дней</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dates…</source>
+        <translation>Даты…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Any state</source>
+        <translation>Любое состояние</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not processed yet</source>
+        <translation>Ещё не обработанные</translation>
+    </message>
+    <message>
+        <location line="+74"/>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+60"/>
+        <source>Search requests</source>
+        <translation>Поиск заявок</translation>
+    </message>
+    <message>
+        <location line="-30"/>
+        <source>From</source>
+        <translation>Начальная дата</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>To (inclusive)</source>
+        <translation>Конечная дата (включительно)</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>All request channels</source>
+        <translation>Все каналы заявок</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Any source</source>
+        <translation>Любой источник</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Phone, e-mail, name or words of the message</source>
+        <translation>Телефон, эл. почта, имя или слова из сообщения</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>&amp;Period:</source>
+        <translation>&amp;Период:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Channel:</source>
+        <translation>&amp;Канал:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>S&amp;tate:</source>
+        <translation>&amp;Состояние:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>S&amp;ource:</source>
+        <translation>&amp;Источник:</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location line="+156"/>
+        <location line="+55"/>
+        <source>Requests</source>
+        <translation>Заявки</translation>
+    </message>
+    <message>
+        <location line="-95"/>
+        <source>%1 (off)</source>
+        <translation>%1 (выкл.)</translation>
+    </message>
+    <message>
+        <location line="+97"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+</context>
+<context>
     <name>ResultPage</name>
     <message>
         <location filename="../../ui/intake_wizard/result_page.py" line="+34"/>
@@ -2294,6 +4192,64 @@
         <location line="+2"/>
         <source>What will be created</source>
         <translation>Что будет создано</translation>
+    </message>
+</context>
+<context>
+    <name>RingingToast</name>
+    <message>
+        <location filename="../../ui/softphone/toast.py" line="+50"/>
+        <source>Incoming call</source>
+        <translation>Входящий звонок</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>repeat</source>
+        <translation>повторный</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Answer</source>
+        <translation>Ответить</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Reject</source>
+        <translation>Отклонить</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Number withheld</source>
+        <translation>Номер скрыт</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Open interests: %1</source>
+        <translation>Открытые интересы: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Last lead %1 of %2: %3</source>
+        <translation>Последний лид %1 от %2: %3</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Responsible: %1</source>
+        <translation>Ответственный: %1</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Internal call</source>
+        <translation>Внутренний звонок</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Lead %1</source>
+        <translation>Лид %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No lead: %1</source>
+        <translation>Лид не создан: %1</translation>
     </message>
 </context>
 <context>
@@ -2881,6 +4837,183 @@
         <location line="+4"/>
         <source>Signing in failed: %1</source>
         <translation>Не удалось войти: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SoftphoneController</name>
+    <message>
+        <location filename="../../ui/softphone/controller.py" line="+257"/>
+        <source>The call could not be logged: %1</source>
+        <translation>Не удалось записать звонок в журнал: %1</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Calls cannot be recorded in %1: %2</source>
+        <translation>Невозможно записывать звонки в %1: %2</translation>
+    </message>
+    <message>
+        <location line="+92"/>
+        <source>The call log could not be written: %1</source>
+        <translation>Не удалось записать журнал звонков: %1</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Softphone: off</source>
+        <translation>Софтфон: выкл.</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>No line is set up on this computer.</source>
+        <translation>На этом компьютере не настроено ни одной линии.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Softphone: %1 not registered</source>
+        <translation>Софтфон: линия %1 не зарегистрирована</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Softphone: %1</source>
+        <translation>Софтфон: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Softphone: %1 lines ready</source>
+        <translation>Софтфон: готово линий: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Softphone: connecting…</source>
+        <translation>Софтфон: подключение…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>listening on %1</source>
+        <translation>приём на %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>registered as %1</source>
+        <translation>зарегистрирован как %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>registering…</source>
+        <translation>регистрация…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>registration failed (%1)</source>
+        <translation>ошибка регистрации (%1)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>off</source>
+        <translation>выкл.</translation>
+    </message>
+</context>
+<context>
+    <name>SoftphonePanel</name>
+    <message>
+        <location filename="../../ui/softphone/panel.py" line="+48"/>
+        <source>Softphone</source>
+        <translation>Софтфон</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Softphone: off</source>
+        <translation>Софтфон: выкл.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Number or SIP address</source>
+        <translation>Номер или SIP-адрес</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Call</source>
+        <translation>&amp;Позвонить</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <location line="+92"/>
+        <source>No call</source>
+        <translation>Нет звонка</translation>
+    </message>
+    <message>
+        <location line="-90"/>
+        <source>&amp;Answer</source>
+        <translation>&amp;Ответить</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Hang up</source>
+        <translation>&amp;Завершить</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Hol&amp;d</source>
+        <translation>&amp;Удержание</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Mute</source>
+        <translation>&amp;Микрофон выкл.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Transfer to…</source>
+        <translation>Перевести на…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Transfer</source>
+        <translation>Пере&amp;вести</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Record calls</source>
+        <translation>Зап&amp;исывать звонки</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Recent calls</source>
+        <translation>Последние звонки</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Number withheld</source>
+        <translation>Номер скрыт</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ringing: %1</source>
+        <translation>Входящий звонок: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Calling %1…</source>
+        <translation>Вызов %1…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Connecting %1…</source>
+        <translation>Соединение с %1…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>On hold: %1</source>
+        <translation>На удержании: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Talking with %1</source>
+        <translation>Разговор с %1</translation>
+    </message>
+    <message>
+        <location line="+113"/>
+        <source>The calls could not be read: %1</source>
+        <translation>Не удалось прочитать звонки: %1</translation>
     </message>
 </context>
 <context>
@@ -3904,7 +6037,7 @@
 <context>
     <name>ZoneRuleDialog</name>
     <message>
-        <location filename="../../ui/settings/channel_dialog.py" line="-459"/>
+        <location filename="../../ui/settings/channel_dialog.py" line="-477"/>
         <source>Zone rule</source>
         <translation>Правило по зоне</translation>
     </message>
@@ -3975,6 +6108,25 @@
         <location line="+15"/>
         <source>role %1</source>
         <translation>роль %1</translation>
+    </message>
+</context>
+<context>
+    <name>words</name>
+    <message>
+        <location filename="../../ui/mail/folder_model.py" line="+36"/>
+        <source>Mailboxes</source>
+        <translation>Почтовые ящики</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>%1: %2 letters, %3 unread</source>
+        <translation>%1: писем: %2, непрочитанных: %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reports/models.py" line="+211"/>
+        <location filename="../../ui/reports/workspace.py" line="+57"/>
+        <source>Total</source>
+        <translation>Итого</translation>
     </message>
 </context>
 </TS>
