@@ -202,6 +202,10 @@ def main(argv: list[str] | None = None) -> int:
         print("admin:")
         admin = desk("admin")
         window = main_window(admin)
+        try:
+            _reports(shooter, admin, window)
+        except Exception as error:  # another module's bug must not cost the other pictures
+            shooter.skip("reports", f"failed: {type(error).__name__}: {error}")
         window.show_workspace("settings")
         shooter.settle(4.0)
         page = window.workspace_page("settings")
@@ -543,6 +547,33 @@ def _accept_inquiry(shooter: Shooter, context: Any, window: Any) -> None:
     shooter.settle(2.0)
     shooter.shoot(dialog, "accept-inquiry")
     dialog.reject()
+
+
+def _reports(shooter: Shooter, context: Any, window: Any) -> None:
+    """The Reports workspace as a supervisor reads it: the year's lead analysis, the funnel, a drill-down."""
+    if _try_import(shooter, "reports", "ui.reports", "ReportsWorkspace") is None:
+        return
+    from app.services.reports import PeriodPreset, ReportName
+
+    window.show_workspace("reports")
+    page = window.workspace_page("reports")
+    page.filter_bar.set_preset(PeriodPreset.YEAR)
+    shooter.settle(6.0)
+    shooter.shoot(window, "reports-leads")
+    page.choose_report(ReportName.FUNNEL)
+    shooter.settle(6.0)
+    shooter.shoot(window, "reports-funnel")
+    page.choose_report(ReportName.LEADS)
+    shooter.settle(6.0)
+    rows = page.table_model.rows()
+    if rows:
+        opened: list[Any] = []
+        page.drill_opened.connect(opened.append)
+        page.drill(rows[0], "total")
+        shooter.settle(6.0)
+        if opened:
+            shooter.shoot(opened[0], "reports-drill-down")
+            opened[0].close()
 
 
 if __name__ == "__main__":

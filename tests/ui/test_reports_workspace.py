@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QTableView
 from pytestqt.qtbot import QtBot
 
@@ -51,6 +52,17 @@ BEFORE = date.today() - timedelta(days=30)
 def at(day: date, hour: int = 12) -> datetime:
     """Local noon (or another hour) of a day, as an aware UTC moment."""
     return datetime.combine(day, time(hour)).replace(tzinfo=local_zone()).astimezone(UTC)
+
+
+@pytest.fixture(autouse=True)
+def _file_dialogs_fail_instead_of_blocking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal file dialog would wait for a click forever: here it fails the test at once
+    (the export test puts its own answer in its place)."""
+
+    def refuse(*_args: Any, **_kwargs: Any) -> tuple[str, str]:
+        raise AssertionError("a file dialog was opened")
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(refuse))
 
 
 class Seeded:
@@ -135,6 +147,7 @@ def open_drill(qtbot: QtBot, workspace: ReportsWorkspace, channel: str, key: str
     dialog = opened.args[0]
     assert isinstance(dialog, DrillDownDialog)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.complete, timeout=10_000)
     return dialog
 
 
@@ -287,8 +300,66 @@ def test_double_click_on_a_figure_drills_down_to_its_leads_and_opens_a_card(
         double_click(workspace.totals_view.viewport(), workspace.totals_view.visualRect(index).center())
     totals_dialog = drilled.args[0]
     qtbot.addWidget(totals_dialog)
+    qtbot.waitUntil(lambda: totals_dialog.complete, timeout=10_000)
     shown = {totals_dialog.model.lead_id(row) for row in range(totals_dialog.model.rowCount())}
     assert shown == {*made.email_new, *made.call_new}
+
+
+def test_enter_on_a_figure_drills_down_too(app_context: AppContext, qtbot: QtBot) -> None:
+    made = seed(app_context.db)
+    workspace = open_workspace(qtbot, app_context)
+    row = next(
+        r for r in range(workspace.proxy.rowCount()) if workspace.proxy.index(r, 1).data() == "Телефон"
+    )
+    workspace.table.setFocus()
+    workspace.table.setCurrentIndex(workspace.proxy.index(row, workspace.table_model.column_of("new")))
+    with qtbot.waitSignal(workspace.drill_opened, timeout=10_000) as opened:
+        QTest.keyClick(workspace.table, Qt.Key.Key_Return)
+    dialog = opened.args[0]
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.complete, timeout=10_000)
+    assert [dialog.model.lead_id(r) for r in range(dialog.model.rowCount())] == made.call_new
+    with qtbot.waitSignal(workspace.open_lead_requested, timeout=5000) as asked:
+        dialog.view.setFocus()
+        dialog.view.setCurrentIndex(dialog.model.index(0, 0))
+        QTest.keyClick(dialog.view, Qt.Key.Key_Return)
+    assert asked.args == [made.call_new[0]]
+
+
+def test_a_big_drill_down_shows_its_first_page_at_once_and_the_rest_when_read(
+    app_context: AppContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = seed(app_context.db)
+    workspace = open_workspace(qtbot, app_context)
+    monkeypatch.setattr(DrillModel, "PAGE", 2)  # three new e-mail leads: a page of two, then the rest
+    real = reports.drill_down
+    rest_may_come = threading.Event()
+    limits: list[int | None] = []
+
+    def gated(*args: Any, limit: int | None = None, **kwargs: Any) -> ReportResult:
+        limits.append(limit)
+        if len(limits) == 2:
+            rest_may_come.wait(10)
+        return real(*args, limit=limit, **kwargs)
+
+    monkeypatch.setattr(reports, "drill_down", gated)
+    with qtbot.waitSignal(workspace.drill_opened, timeout=10_000) as opened:
+        double_click(workspace.table.viewport(), cell_position(workspace, "Почта отдела продаж", "new"))
+    dialog = opened.args[0]
+    qtbot.addWidget(dialog)
+    assert not dialog.complete
+    assert dialog.model.rowCount() == 2
+    assert "reading the rest" in dialog.header.text()
+    assert not dialog.export.buttons[ReportFormat.XLSX].isEnabled()  # not half a drill-down
+
+    with qtbot.waitSignal(dialog.completed, timeout=10_000):
+        rest_may_come.set()
+    assert limits[0] == 2 and limits[1] == workspace_module.DRILL_LIMIT
+    while dialog.model.canFetchMore(QModelIndex()):
+        dialog.model.fetchMore(QModelIndex())
+    assert [dialog.model.lead_id(row) for row in range(dialog.model.rowCount())] == made.email_new
+    assert "3" in dialog.header.text() and "reading" not in dialog.header.text()
+    assert dialog.export.buttons[ReportFormat.XLSX].isEnabled()
 
 
 def test_export_writes_an_xlsx_with_the_numbers_shown(

@@ -159,11 +159,12 @@ class ChartPanel(QWidget):
             self._layout.removeWidget(view)
             view.deleteLater()  # the view owns its chart
         self.views = []
-        for chart in charts:
+        for n, chart in enumerate(charts):
             view = QChartView(chart)
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
             view.setAccessibleName(chart.title())
-            self._layout.addWidget(view, 1)
+            # The first chart (bars with a legend) gets more room than a trend line beside it.
+            self._layout.addWidget(view, 3 if n == 0 and len(charts) > 1 else 2)
             self.views.append(view)
         self.setVisible(bool(self.views))
 

@@ -100,6 +100,7 @@ class ExportButtons(QObject):
         for fmt in FORMATS:
             button = QPushButton(fmt.value.upper())
             button.setObjectName(f"export_{fmt.value}")
+            button.setAutoDefault(False)  # Enter in a drill-down window must never start an export
             button.setToolTip(
                 QCoreApplication.translate(CONTEXT, "Save what is shown as %1…").replace(
                     "%1", fmt.value.upper()

@@ -240,6 +240,7 @@ class DrillModel(QAbstractTableModel):
         self.columns = result.columns
         self._all: list[Mapping[str, Any]] = list(result.rows)
         self._shown = min(self.PAGE, len(self._all))
+        self._sorted_by: tuple[int, Qt.SortOrder] | None = None
 
     @property
     def total(self) -> int:
@@ -291,14 +292,40 @@ class DrillModel(QAbstractTableModel):
         """Sort every row (not only those shown) by a column; the first page is shown again."""
         if not 0 <= column < len(self.columns):
             return
-        spec = self.columns[column]
+        self._sorted_by = (column, order)
         self.beginResetModel()
+        self._sort_rows()
+        self._shown = min(self.PAGE, len(self._all))
+        self.endResetModel()
+
+    def _sort_rows(self) -> None:
+        if self._sorted_by is None:
+            return
+        column, order = self._sorted_by
+        spec = self.columns[column]
         self._all.sort(
             key=lambda row: words.sort_value(spec.type, row.get(spec.key)),
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
-        self._shown = min(self.PAGE, len(self._all))
-        self.endResetModel()
+
+    def complete_with(self, result: ReportResult) -> None:
+        """Every row has arrived (the first page was shown before): the rows shown stay where they
+        are (the service's order begins with that page), the rest can be fetched."""
+        self.result = result
+        self._all = list(result.rows)
+        if self._sorted_by is not None:
+            self.beginResetModel()  # the user sorted the first page: sort them all
+            self._sort_rows()
+            self._shown = min(self.PAGE, len(self._all))
+            self.endResetModel()
+            return
+        if self._shown > len(self._all):  # rows vanished in between (another desk): start over
+            self.beginResetModel()
+            self._shown = min(self.PAGE, len(self._all))
+            self.endResetModel()
+        elif self._shown:
+            # Another desk may have changed a lead between the two reads: repaint what is shown.
+            self.dataChanged.emit(self.index(0, 0), self.index(self._shown - 1, len(self.columns) - 1))
 
     def row(self, row: int) -> Mapping[str, Any]:
         """The mapping of a shown row."""

@@ -56,7 +56,7 @@ from ui.reports import charts, words
 from ui.reports.drill import DrillDownDialog
 from ui.reports.exporting import ExportButtons
 from ui.reports.filter_bar import FilterBar, FilterChoices, read_choices
-from ui.reports.models import ReportListModel, ReportTableModel, TotalsModel
+from ui.reports.models import DrillModel, ReportListModel, ReportTableModel, TotalsModel
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +137,8 @@ class ReportsWorkspace(QWidget):
             alone, without a receiver, the workspace opens it itself).
         report_shown(str): a report's result is on screen (its name; tests, the status bar).
         run_failed(str): a run ended without a table (the sentence shown; also for a cancel).
-        drill_opened(object): a drill-down window was opened (the ``DrillDownDialog``).
+        drill_opened(object): a drill-down window was opened (the ``DrillDownDialog``); it shows
+            the first page at once and reads the rest on a pool thread (``DrillDownDialog.completed``).
 
     Threading: reports, drill-downs, the filters' choices and exports run on ``context.tasks``;
     the widgets change only in callbacks on the GUI thread.
@@ -263,8 +264,11 @@ class ReportsWorkspace(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.doubleClicked.connect(self._on_table_double_clicked)
-        self.table.setToolTip(self.tr("Double-click a figure to see the rows behind it"))
+        # activated: a double-click, or Enter on the current cell (keyboard users drill down too).
+        self.table.activated.connect(self._on_table_activated)
+        self.table.setToolTip(
+            self.tr("Double-click a figure (or press Enter on it) to see the rows behind it")
+        )
 
         # The totals: a one-row table under the report's, its columns kept as wide as those above.
         self.totals_view = QTableView()
@@ -279,7 +283,7 @@ class ReportsWorkspace(QWidget):
         self.totals_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.totals_view.setFrameShape(QFrame.Shape.NoFrame)
         self.totals_view.setStyleSheet("QTableView { border-top: 2px solid palette(mid); }")
-        self.totals_view.doubleClicked.connect(self._on_totals_double_clicked)
+        self.totals_view.activated.connect(self._on_totals_activated)
         row_height = self.table.verticalHeader().defaultSectionSize()
         self.totals_view.verticalHeader().setDefaultSectionSize(row_height)
         self.totals_view.setFixedHeight(row_height + 4)
@@ -436,24 +440,33 @@ class ReportsWorkspace(QWidget):
         caption = self._drill_caption(result, row, column_key)
         db, actor, name, filters = self.context.db, self.context.actor, shown.name, shown.filters
 
-        def work() -> ReportResult:
+        def first_page() -> ReportResult:
+            with db.session() as session:
+                return reports.drill_down(session, actor, name, filters, spec, limit=DrillModel.PAGE)
+
+        def every_row() -> ReportResult:
             with db.session() as session:
                 return reports.drill_down(session, actor, name, filters, spec, limit=DRILL_LIMIT)
-
-        def done(drilled: ReportResult) -> None:
-            self._drilling = False
-            self.open_drill(drilled, caption)
 
         def failed(error: BaseException) -> None:
             self._drilling = False
             self._show_error(self._failure(error))
 
-        self._drilling = True
-        self.context.tasks.run(work, self._guard(done), self._guard(failed))
+        def opened(page: ReportResult) -> None:
+            self._drilling = False
+            dialog = self.open_drill(page, caption, complete=not page.truncated)
+            if page.truncated:
+                # The rest on a pool thread while the first page is already on screen.
+                self.context.tasks.run(
+                    every_row, _alive(dialog, dialog.complete_with), _alive(dialog, dialog.fail)
+                )
 
-    def open_drill(self, result: ReportResult, caption: str) -> DrillDownDialog:
-        """Show a drill-down's rows in their own window."""
-        dialog = DrillDownDialog(result, caption, self.context.tasks, self.zone, self)
+        self._drilling = True
+        self.context.tasks.run(first_page, self._guard(opened), self._guard(failed))
+
+    def open_drill(self, result: ReportResult, caption: str, *, complete: bool = True) -> DrillDownDialog:
+        """Show a drill-down's rows in their own window (``complete`` False: more rows will follow)."""
+        dialog = DrillDownDialog(result, caption, self.context.tasks, self.zone, self, complete=complete)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.lead_requested.connect(self._open_lead)
         self.drill_dialogs.append(dialog)
@@ -492,7 +505,7 @@ class ReportsWorkspace(QWidget):
             self._stale = False
             self.schedule_run()
 
-    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+    def _on_table_activated(self, index: QModelIndex) -> None:
         if not index.isValid():
             return
         source = self.proxy.mapToSource(index)
@@ -500,7 +513,7 @@ class ReportsWorkspace(QWidget):
         column = self.table_model.columns[source.column()]
         self.drill(row, column.key if words.numeric(column.type) else None)
 
-    def _on_totals_double_clicked(self, index: QModelIndex) -> None:
+    def _on_totals_activated(self, index: QModelIndex) -> None:
         if not index.isValid():
             return
         column = self.totals_model.columns[index.column()]
@@ -584,7 +597,9 @@ class ReportsWorkspace(QWidget):
         header = self.table.horizontalHeader()
         self.table.resizeColumnsToContents()
         for section in range(header.count()):
-            width = min(max(header.sectionSize(section), 80), 320)
+            # As wide as the widest of the rows, the title and the total (which is often the longest).
+            widest = max(header.sectionSize(section), self.totals_view.sizeHintForColumn(section) + 8)
+            width = min(max(widest, 80), 320)
             header.resizeSection(section, width)
             self.totals_view.setColumnWidth(section, width)
 
@@ -697,6 +712,16 @@ class ReportsWorkspace(QWidget):
                 callback(value)
 
         return call
+
+
+def _alive(owner: QWidget, callback: Callable[[Any], None]) -> Callable[[Any], None]:
+    """A task callback that does nothing once ``owner`` is gone (a drill-down closed mid-read)."""
+
+    def call(value: Any) -> None:
+        if shiboken6.isValid(owner):
+            callback(value)
+
+    return call
 
 
 def _day(value: date) -> str:
