@@ -8,10 +8,12 @@
 For each engine: a fresh database with a web-form channel and some earlier leads; the baseline
 is the bare intake service (``register_lead``, one unit of work per lead) called in a loop in
 this process; then ``inflow serve`` runs as its own process (rate limits off, no channel sync)
-and an aiohttp client posts JSON submissions over real HTTP with ``--concurrency`` requests in
-flight. Every answer must be 201; the leads are counted afterwards. Targets: ≥ 500 accepted
-submissions/s and p99 ≤ 50 ms. The table goes to stdout and ``bench/out/endpoint.md``; exit
-status 1 when a target is missed.
+and an aiohttp client posts JSON submissions over real HTTP, up to ``--concurrency`` (32) in
+flight: first as fast as they are answered (the most it takes, with the latency that queueing
+behind 32 clients gives), then paced at 500/s (the latency a site's visitors see at the target
+rate, counted from when each submission was due). Every answer must be 201; the leads are
+counted afterwards. Targets: ≥ 500 accepted submissions/s, and p99 ≤ 50 ms at 500/s. The table
+goes to stdout and ``bench/out/endpoint.md``; exit status 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ class Figures:
     rate: float
     p50_ms: float
     p99_ms: float
+    paced_rate: float
+    paced_p50_ms: float
+    paced_p99_ms: float
     accepted: int
     leads_stored: int
     serve_cpu_ms: float  # CPU time of the serve process per accepted submission
@@ -71,7 +76,9 @@ class Figures:
     def met(self) -> bool:
         """Whether the targets are met (and nothing was lost)."""
         return (
-            self.rate >= TARGET_RATE and self.p99_ms <= TARGET_P99_MS and self.leads_stored == self.accepted
+            self.rate >= TARGET_RATE
+            and self.paced_p99_ms <= TARGET_P99_MS
+            and self.leads_stored == self.accepted
         )
 
 
@@ -144,9 +151,16 @@ class ServeProcess:
 
 
 async def load(
-    url: str, token: str, prefix: str, count: int, concurrency: int
+    url: str, token: str, prefix: str, count: int, concurrency: int, pace: float | None = None
 ) -> tuple[float, list[float], int]:
-    """Post ``count`` submissions with ``concurrency`` in flight: (accepted/s, latencies, accepted)."""
+    """Post ``count`` submissions with up to ``concurrency`` in flight: (accepted/s, latencies, accepted).
+
+    Without ``pace`` each of the ``concurrency`` clients sends the next submission as soon as the
+    last is answered (the most the endpoint takes). With ``pace`` (submissions/s) submission n is
+    due at start + n / pace, whatever the answers do (a site's visitors do not wait for each
+    other), and its latency counts from when it was due — a late send counts against the
+    endpoint (no coordinated omission).
+    """
     latencies: list[float] = []
     accepted = 0
     failures: dict[int, int] = {}
@@ -168,6 +182,11 @@ async def load(
                     "utm_campaign": "bench",
                 }
                 t0 = time.perf_counter()
+                if pace is not None:
+                    due = started + n / pace
+                    if due > t0:
+                        await asyncio.sleep(due - t0)
+                    t0 = due
                 async with session.post(url, json=body) as answer:
                     await answer.read()
                     status = answer.status
@@ -203,13 +222,21 @@ def measure_engine(engine: str, url: str, args: argparse.Namespace) -> Figures:
                 load(serve.url, token, "run", args.submissions, args.concurrency)
             )
             serve_cpu = serve.cpu_seconds() - cpu_before
+            log(f"{engine}: {args.submissions} submissions paced at {TARGET_RATE:.0f}/s")
+            paced_rate, paced_latencies, paced_accepted = asyncio.run(
+                load(serve.url, token, "paced", args.submissions, args.concurrency, pace=TARGET_RATE)
+            )
         finally:
             status = serve.stop()
         if status != 0:
             raise SystemExit(f"inflow serve exited with status {status}")
         with db.session() as session:
             stored = int(
-                session.scalar(select(func.count()).select_from(Lead).where(Lead.external_id.like("run-%")))
+                session.scalar(
+                    select(func.count())
+                    .select_from(Lead)
+                    .where(Lead.external_id.like("run-%") | Lead.external_id.like("paced-%"))
+                )
                 or 0
             )
     finally:
@@ -222,7 +249,10 @@ def measure_engine(engine: str, url: str, args: argparse.Namespace) -> Figures:
         rate=rate,
         p50_ms=statistics.median(latencies) * 1000,
         p99_ms=percentile(latencies, 0.99) * 1000,
-        accepted=accepted,
+        paced_rate=paced_rate,
+        paced_p50_ms=statistics.median(paced_latencies) * 1000,
+        paced_p99_ms=percentile(paced_latencies, 0.99) * 1000,
+        accepted=accepted + paced_accepted,
         leads_stored=stored,
         serve_cpu_ms=serve_cpu / max(accepted, 1) * 1000,
     )
@@ -234,17 +264,19 @@ def render(figures: list[Figures], args: argparse.Namespace, machine: list[tuple
         f"### Web-form endpoint ({args.submissions} submissions, {args.concurrency} in flight, "
         f"{args.earlier} earlier leads)",
         "",
-        "| engine | accepted/s | p50 ms | p99 ms | bare intake leads/s (p50 / p99 ms) | endpoint ÷ bare | "
-        "serve CPU ms/submission (≈ /s per free core) | stored | target |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| engine | most accepted/s (p50 / p99 ms) | at 500/s: p50 / p99 ms | bare intake leads/s "
+        "(p50 / p99 ms) | endpoint ÷ bare | serve CPU ms/submission (≈ /s per free core) | stored | target |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for f in figures:
         lines.append(
-            f"| {f.engine} | {f.rate:.0f} | {f.p50_ms:.1f} | {f.p99_ms:.1f} | "
+            f"| {f.engine} | {f.rate:.0f} ({f.p50_ms:.1f} / {f.p99_ms:.1f}) | "
+            f"{f.paced_p50_ms:.1f} / {f.paced_p99_ms:.1f} | "
             f"{f.baseline_rate:.0f} ({f.baseline_p50_ms:.1f} / {f.baseline_p99_ms:.1f}) | "
             f"{f.rate / f.baseline_rate:.2f}× | {f.serve_cpu_ms:.2f} (≈ {f.capacity:.0f}) | "
             f"{f.leads_stored}/{f.accepted} | "
-            f"{'met' if f.met else 'MISSED'} (≥ {TARGET_RATE:.0f}/s, p99 ≤ {TARGET_P99_MS:.0f} ms) |"
+            f"{'met' if f.met else 'MISSED'} (≥ {TARGET_RATE:.0f}/s; p99 ≤ {TARGET_P99_MS:.0f} ms at "
+            f"{TARGET_RATE:.0f}/s) |"
         )
     lines += ["", *(f"- {name}: {value}" for name, value in machine), f"- {cpu}", ""]
     return "\n".join(lines)
