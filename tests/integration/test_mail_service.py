@@ -270,3 +270,17 @@ def test_forward_and_new_letters_go_out_with_the_original_attached_and_the_signa
     assert body is not None
     assert body.get_content().replace("\r\n", "\n").rstrip().endswith("-- \nОтдел продаж")
     assert len(box.messages("Sent")) == 2
+
+
+def test_nul_bytes_and_undecodable_headers_are_stored_on_every_engine(db: Database) -> None:
+    channel_id = plain_channel(db)
+    raw = (
+        b"From: \xff\xfe <weird@x.ru>\r\nSubject: =?utf-8?B?" + b"0J/RgNC40LLQtdGC" + b"?= \x00\xc0\r\n"
+        b"Message-ID: <nul@x.ru>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        b"\xd0\x9f\xd1\x80\xd0\xb8\x00\xd0\xb2\xd0\xb5\xd1\x82 \xff\r\n"
+    )
+    (letter_id,) = store(db, channel_id, raw)
+    with db.session() as session:
+        detail = mail.open_letter(session, SYSTEM, letter_id)
+    assert detail.summary.subject.startswith("Привет") and "\x00" not in detail.summary.subject
+    assert "\x00" not in detail.text and detail.summary.lead_id is not None

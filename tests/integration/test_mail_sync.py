@@ -372,3 +372,25 @@ def test_a_letter_the_database_refuses_is_skipped_and_the_rest_stored(
     assert sync(db, channel_id) == 2
     assert sorted(row.subject for row in letters_of(db, channel_id)) == ["Первое", "Третье"]
     assert sync(db, channel_id) == 0  # the cursor moved past the refused letter: no endless retry
+
+
+def test_without_idle_the_connector_polls(
+    db: Database, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    from imapclient import IMAPClient
+
+    box = dovecot.new_mailbox()
+    channel_id = mailbox_channel(db, box, monkeypatch)
+    monkeypatch.setattr(IMAPClient, "capabilities", lambda self: (b"IMAP4REV1", b"UIDPLUS"))
+
+    async def run() -> tuple[bool, int]:
+        connector = MailConnector(db, channel_id, ConnectorOptions("test", 0.2))
+        try:
+            assert await connector.sync_folders() == 0
+            await asyncio.to_thread(box.deliver, letter("poll@example.ru", "Опрос"))
+            news = await connector.wait_for_news(0.2)  # a plain sleep: it cannot know
+            return news, await connector.sync_folders()
+        finally:
+            await connector.aclose()
+
+    assert asyncio.run(run()) == (False, 1)
