@@ -31,7 +31,7 @@ from app.services.reports import (
     ReportName,
     ReportResult,
 )
-from tests.factories import make_channel, make_user, new_lead
+from tests.factories import make_channel, make_client, make_interest, make_user, new_lead
 from tests.ui.conftest import make_context
 from tests.ui.test_my_sales_helpers import double_click, offscreen_windows
 from ui.context import AppContext
@@ -275,6 +275,44 @@ def test_the_lead_analysis_draws_state_by_kind_bars_and_the_trend(
     assert [trend.at(i).y() for i in range(trend.count())] == [3, 3]  # DAY1: 3, DAY2: 2 + 1
 
 
+def test_every_report_runs_in_the_workspace_without_an_error(app_context: AppContext, qtbot: QtBot) -> None:
+    db = app_context.db
+    made = seed(db)
+    with db.uow() as uow:
+        client = make_client(uow.session, name="ООО Ромашка")
+        make_interest(uow.session, client, title="Окна в офис")
+    workspace = open_workspace(qtbot, app_context)
+    failures: list[str] = []
+    workspace.run_failed.connect(failures.append)
+    for name in ReportName:
+        if name is ReportName.LEADS:
+            continue
+        with qtbot.waitSignal(workspace.report_shown, timeout=10_000) as shown:
+            workspace.choose_report(name)
+        settle(qtbot, workspace)
+        assert shown.args == [name.value]
+        assert workspace.title_label.text() == words.report_title(name)
+        assert not workspace.message.isVisible(), (name, workspace.message.text())
+        # Every header is a translated title, never a key.
+        headers = [
+            workspace.proxy.headerData(n, Qt.Orientation.Horizontal)
+            for n in range(workspace.proxy.columnCount())
+        ]
+        assert all(headers) and headers == [
+            words.column_title(c.title) for c in workspace.table_model.columns
+        ]
+        if name is ReportName.FUNNEL:
+            assert workspace.charts.titles() and workspace.charts.titles()[0].startswith("Sales funnel")
+        if name is ReportName.REJECTIONS:
+            assert rows_by_name(workspace)["Спам"]["count"] == str(len(made.email_rejected))
+    assert failures == []
+
+
+def rows_by_name(workspace: ReportsWorkspace) -> dict[str, dict[str, str]]:
+    """The rows of a grouped report as shown: {name: {column key: text}}."""
+    return {row["name"]: row for row in workspace.table_rows() if "name" in row}
+
+
 # ------------------------------------------------------------------------------ drill-down, export
 
 
@@ -515,6 +553,56 @@ def test_a_change_on_another_desk_reruns_the_visible_report(
     new_lead(app_context.db, made.call, contact_name="Ещё звонок", received_at=at(DAY2, 16))
     qtbot.waitUntil(lambda: totals(workspace).get("total") == "7", timeout=10_000)
     assert rows_by_channel(workspace)["Телефон"]["new"] == "2"
+
+
+def test_a_hidden_workspace_waits_and_reruns_when_shown(
+    app_context: AppContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workspace_module, "LIVE_DELAY_MS", 100)
+    made = seed(app_context.db)
+    workspace = open_workspace(qtbot, app_context)
+    workspace.hide()
+    runs: list[ReportFilters] = []
+    real = reports.run_report
+
+    def counted(*args: Any, **kwargs: Any) -> ReportResult:
+        runs.append(args[3])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "run_report", counted)
+    new_lead(app_context.db, made.call, contact_name="Пока никто не смотрит", received_at=at(DAY2, 17))
+    qtbot.wait(800)  # several watcher ticks and live delays
+    assert runs == []  # nobody looks: no query
+    with qtbot.waitSignal(workspace.report_shown, timeout=10_000):
+        workspace.show()
+    assert len(runs) == 1
+    assert totals(workspace)["total"] == "7"
+
+
+def test_the_main_window_opens_the_workspace_and_its_lead_cards(
+    app_context: AppContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    from tests.ui.shell_helpers import isolated_settings
+    from ui.main_window import MainWindow
+
+    made = seed(app_context.db)
+    window = MainWindow(app_context, settings=isolated_settings(tmp_path), use_tray=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_workspace("reports")
+    page = window.workspace_page("reports")
+    assert isinstance(page, ReportsWorkspace)
+    settle(qtbot, page)
+    assert page.isVisible() and page.table_model.rowCount() > 0
+
+    page.open_lead_requested.emit(made.call_new[0])  # what a double-click on a drill-down row asks
+    card = window._open_cards.get(made.call_new[0])
+    assert card is not None and card.isVisible()
+    assert not page.open_cards()  # the window opened it, not the workspace standing alone
+    qtbot.waitUntil(lambda: not app_context.tasks.busy, timeout=10_000)
+    card.close()
+    window.close()
+    settle(qtbot, page)
 
 
 # ------------------------------------------------------------------------------------- the models

@@ -118,7 +118,7 @@ def trend_line(title: str, label: str, points: Sequence[tuple[date, int]]) -> QC
     chart.addSeries(series)
     axis_x = QDateTimeAxis()
     axis_x.setFormat(_short_date_format())
-    axis_x.setTickCount(max(2, min(8, len(points))))
+    axis_x.setTickCount(max(2, min(6, len(points))))  # room for each date label
     if points:
         axis_x.setRange(QDateTime(points[0][0], QTime(0, 0)), QDateTime(points[-1][0], QTime(23, 59)))
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)

@@ -201,7 +201,7 @@ class ReportsWorkspace(QWidget):
         self.report_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.report_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.report_list.setMinimumWidth(180)
-        self.report_list.setMaximumWidth(260)
+        self.report_list.setMaximumWidth(220)
         self.report_list.setSpacing(2)
 
         self.title_label = QLabel()
