@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -217,6 +218,7 @@ async def serve(
         await runner.cleanup()
         raise ServeError(f"Cannot listen on {host}:{port} ({error.strerror or error}).") from error
     address = _address(runner, host, port)
+    _freeze_startup_objects()
     sys.stdout.write(f"Listening on http://{address}\n")
     sys.stdout.flush()
     log.info("web-form endpoint listening on http://%s (database: %s)", address, db.describe())
@@ -234,6 +236,13 @@ async def serve(
             return 1
     log.info("stopped")
     return 0
+
+
+def _freeze_startup_objects() -> None:
+    # ~100,000 objects of start-up (modules, SQLAlchemy's mappings) would be scanned by every full
+    # collection: a 40–70 ms pause of every request in flight. Frozen, they are never scanned.
+    gc.collect()
+    gc.freeze()
 
 
 def _address(runner: web.AppRunner, host: str, port: int) -> str:
@@ -263,6 +272,7 @@ async def _sync_forever(service: ConnectorService) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, service.request_stop)
     log.info("syncing channels (holder %s)", service.holder)
+    _freeze_startup_objects()
     await service.run()
     return 0
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import re
 import signal
@@ -213,6 +214,10 @@ def measure_engine(engine: str, url: str, args: argparse.Namespace) -> Figures:
         log(f"{engine}: baseline, {args.baseline} leads through register_lead")
         base_rate, base_times = baseline(db, channel_id, args.baseline)
         serve = ServeProcess(url)
+        # The client's own full garbage collections (this process holds the app's ~100k objects
+        # after the baseline) would pause it mid-measurement and count as endpoint latency.
+        gc.collect()
+        gc.freeze()
         try:
             log(f"{engine}: warm-up, {args.warmup} submissions")
             asyncio.run(load(serve.url, token, "warm", args.warmup, args.concurrency))
