@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.connectors.base import ConnectorError, ConnectorOptions
@@ -53,7 +53,15 @@ RESELECT_AFTER = 300.0
 
 T = TypeVar("T")
 
-__all__ = ["BATCH", "MailConnector", "create_connector"]
+__all__ = ["BATCH", "FolderRefused", "MailConnector", "create_connector"]
+
+
+class FolderRefused(ConnectorError):
+    """The server answered NO/BAD (a folder it does not have); the connection itself is fine."""
+
+
+def _command(call: Callable[..., Any]) -> str:
+    return getattr(call, "__name__", "a command").replace("_", " ")
 
 
 def create_connector(db: Database, channel_id: int, options: ConnectorOptions) -> MailConnector:
@@ -130,8 +138,16 @@ class MailConnector:
         """One pass over the watched folders; returns how many letters were stored."""
         account = await self._ensure_connected()
         stored = 0
+        refused: list[FolderRefused] = []
         for folder in account.folders:
-            stored += await self._sync_folder(folder)
+            try:
+                stored += await self._sync_folder(folder)
+            except FolderRefused as error:
+                # A folder the server does not have (renamed, mistyped) must not stop the others.
+                log.warning("mailbox %s: %s", self.channel_id, error)
+                refused.append(error)
+        if len(refused) == len(account.folders):
+            raise refused[0]
         return stored
 
     async def wait_for_news(self, timeout: float) -> bool:
@@ -312,7 +328,10 @@ class MailConnector:
             self._broken = True
             raise
         except (IMAPClientError, OSError) as error:
-            self._broken = True
             where = f"{self._account.imap_host}" if self._account else "the IMAP server"
             text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            if isinstance(error, IMAPClientError) and not isinstance(error, IMAPClientAbortError):
+                # A NO or BAD answer: the connection is fine, the command was refused.
+                raise FolderRefused(f"The mailbox on {where} refused {_command(call)} ({text}).") from error
+            self._broken = True
             raise ConnectorError(f"The mailbox on {where} failed ({text}).") from error

@@ -1035,9 +1035,12 @@ def compose(
             original_letter_id=original.id,
         )
     to: list[str] = [sender] if sender else []
+    if original.direction == "out" or (sender or "").lower() in own:
+        # Answering our own letter (from Sent) writes to its recipients again, not to ourselves.
+        to = [_display(name, address) for name, address in original.to_addresses or []][:1]
     cc: list[str] = []
     if mode is ReplyMode.REPLY_ALL:
-        taken = {address.lower() for address in to} | own
+        taken = {address.lower() for _name, address in getaddresses(to)} | own
         for name, address in list(original.to_addresses or []) + list(original.cc_addresses or []):
             if address.lower() not in taken:
                 taken.add(address.lower())

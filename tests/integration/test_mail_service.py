@@ -199,6 +199,9 @@ def test_a_reply_reaches_smtp_with_threading_headers_and_lands_in_sent(
         assert stored.uid is not None  # APPENDUID
         letters = mail.lead_letters(session, SYSTEM, lead_id)
         assert [item.direction for item in letters] == ["in", "out"]
+        # Answering our own sent letter writes to its recipient again, not to ourselves.
+        again = mail.compose(session, SYSTEM, ReplyMode.REPLY_ALL, letter_id=stored.id)
+        assert again.to == ("client@example.ru",) and again.cc == ()
         timeline = session.scalars(
             select(Interaction).where(Interaction.lead_id == lead_id, Interaction.letter_id == stored.id)
         ).all()

@@ -394,3 +394,15 @@ def test_without_idle_the_connector_polls(
             await connector.aclose()
 
     assert asyncio.run(run()) == (False, 1)
+
+
+def test_a_folder_the_server_lacks_does_not_stop_the_others(
+    db: Database, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    box = dovecot.new_mailbox()
+    channel_id = mailbox_channel(db, box, monkeypatch, folders=("Нет такой", "INBOX"))
+    box.deliver(letter("folder@example.ru", "Папки"))
+    assert sync(db, channel_id) == 1
+    only_missing = mailbox_channel(db, box, monkeypatch, folders=("Нет такой",))
+    with pytest.raises(ConnectorError, match="refused select folder"):
+        sync(db, only_missing)
