@@ -46,6 +46,9 @@ log = logging.getLogger(__name__)
 # Letters fetched and committed at once: large enough to amortise round trips and transactions,
 # small enough that a cancelled sync loses little work and memory stays bounded.
 BATCH = 200
+# ...and at most this many bytes at once (a batch of letters with 20 MB attachments would not
+# fit in memory); a single larger letter is fetched alone.
+BATCH_BYTES = 64 * 1024 * 1024
 # How long one IDLE check blocks a worker thread: a cancellation is noticed within this time.
 IDLE_SLICE = 1.0
 # A folder kept selected is selected again after this many seconds (a changed UIDVALIDITY shows).
@@ -53,11 +56,28 @@ RESELECT_AFTER = 300.0
 
 T = TypeVar("T")
 
-__all__ = ["BATCH", "FolderRefused", "MailConnector", "create_connector"]
+__all__ = ["BATCH", "BATCH_BYTES", "FolderRefused", "MailConnector", "create_connector"]
 
 
 class FolderRefused(ConnectorError):
     """The server answered NO/BAD (a folder it does not have); the connection itself is fine."""
+
+
+def _batches(uids: Sequence[int], sizes: dict[int, int], count: int, budget: int) -> list[list[int]]:
+    """UIDs in order, cut into batches of at most ``count`` letters and ``budget`` bytes."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    total = 0
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if current and (len(current) >= count or total + size > budget):
+            batches.append(current)
+            current, total = [], 0
+        current.append(uid)
+        total += size
+    if current:
+        batches.append(current)
+    return batches
 
 
 def _command(call: Callable[..., Any]) -> str:
@@ -230,9 +250,12 @@ class MailConnector:
         # "UID n:*" always matches the last letter even when its UID is below n: filter again.
         found = await self._imap(client.search, ["UID", f"{last_uid + 1}:*"])
         uids = sorted(int(uid) for uid in found if int(uid) > last_uid)
+        sizes: dict[int, int] = {}
+        if uids:
+            answer = await self._imap(client.fetch, uids, ["RFC822.SIZE"])
+            sizes = {int(uid): int(item.get(b"RFC822.SIZE", 0) or 0) for uid, item in answer.items()}
         stored = 0
-        for start in range(0, len(uids), self.batch_size):
-            batch = uids[start : start + self.batch_size]
+        for batch in _batches(uids, sizes, self.batch_size, BATCH_BYTES):
             response = await self._imap(client.fetch, batch, ["BODY.PEEK[]", "INTERNALDATE", "FLAGS"])
             letters: list[FetchedLetter] = []
             for uid in batch:

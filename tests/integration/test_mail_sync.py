@@ -406,3 +406,38 @@ def test_a_folder_the_server_lacks_does_not_stop_the_others(
     only_missing = mailbox_channel(db, box, monkeypatch, folders=("Нет такой",))
     with pytest.raises(ConnectorError, match="refused select folder"):
         sync(db, only_missing)
+
+
+def test_large_letters_are_fetched_in_batches_bounded_by_bytes(
+    db: Database, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path  # noqa: F811
+) -> None:
+    from app.services import mail
+    from app.services.permissions import Actor
+
+    box = dovecot.new_mailbox()
+    channel_id = mailbox_channel(db, box, monkeypatch)
+    payload = bytes(range(256)) * (6 * 4096)  # 6 MiB, generated here rather than kept in the corpus
+    big = EmailMessage()
+    big["From"], big["To"], big["Subject"] = "big@example.ru", "sales@firma.ru", "Чертежи"
+    big["Message-ID"] = make_msgid(domain="example.ru")
+    big.set_content("Чертежи во вложении.")
+    big.add_attachment(payload, maintype="application", subtype="octet-stream", filename="чертёж.dwg")
+    box.deliver(letter("a@example.ru", "До"), big.as_bytes(), letter("b@example.ru", "После"))
+
+    batches: list[int] = []
+    real = mail_connector.store_letters
+
+    def counting(uow: UnitOfWork, channel: int, folder: str, letters: Sequence[FetchedLetter], *,
+                 cursor: FolderCursor | None = None) -> StoreResult:
+        batches.append(len(letters))
+        return real(uow, channel, folder, letters, cursor=cursor)
+
+    monkeypatch.setattr(mail_connector, "store_letters", counting)
+    monkeypatch.setattr(mail_connector, "BATCH_BYTES", 1024 * 1024)
+    assert sync(db, channel_id) == 3
+    assert batches == [1, 1, 1]  # the big letter alone, and it closes the small ones' batches
+    (row,) = [row for row in letters_of(db, channel_id) if row.subject == "Чертежи"]
+    assert [(item["name"], item["size"]) for item in row.attachments] == [("чертёж.dwg", len(payload))]
+    with db.session() as session:
+        saved = mail.save_attachment(session, Actor.system(), row.id, row.attachments[0]["index"], tmp_path)
+    assert saved.name == "чертёж.dwg" and saved.read_bytes() == payload
