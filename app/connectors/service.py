@@ -41,6 +41,9 @@ log = logging.getLogger("inflow.sync")
 FactoryLookup = Callable[[ChannelKind], ConnectorFactory | None]
 """Finds the connector factory of a channel kind (default: :func:`connector_factory`)."""
 
+ChannelFilter = Callable[[int, ChannelKind], bool]
+"""Whether this process should sync a channel (id, kind); called on a worker thread each scan."""
+
 ENV_FACTORY_LOOKUP = "INFLOW_CONNECTOR_LOOKUP"
 """Tests only: ``module:function`` of a :data:`FactoryLookup` used instead of the real connectors.
 Honoured only when explicitly set; never set it in production."""
@@ -129,7 +132,9 @@ class ConnectorService:
 
     :meth:`start_in_thread` starts a non-daemon thread running a private event loop; :meth:`stop`
     asks it to stop (thread-safe), waits up to ``timeout`` seconds for it and returns True when it
-    ended. :meth:`statuses` may be read from any thread.
+    ended. :meth:`statuses` may be read from any thread. ``channel_filter(channel_id, kind)``
+    narrows the channels this process tries to take (a desktop: those whose secret it holds); a
+    channel filtered out while running is stopped and its lease released like a deactivated one.
     """
 
     def __init__(
@@ -144,6 +149,7 @@ class ConnectorService:
         max_backoff: float = 300.0,
         factory_lookup: FactoryLookup | None = None,
         kinds: Iterable[ChannelKind] = SYNCABLE_KINDS,
+        channel_filter: ChannelFilter | None = None,
     ) -> None:
         self.db = db
         self.holder = holder or leases.make_holder()
@@ -155,6 +161,9 @@ class ConnectorService:
         self.max_backoff = max_backoff
         self.factory_lookup = factory_lookup or connector_factory
         self.kinds = tuple(kinds)
+        # E.g. a desktop takes only the channels whose secret its keyring holds: without it, it
+        # would take the lease and only fail, keeping the channel from a process that could sync.
+        self.channel_filter = channel_filter
         self._running: dict[int, _Running] = {}
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -279,7 +288,10 @@ class ConnectorService:
                 .where(Channel.active.is_(True), Channel.kind.in_([k.value for k in self.kinds]))
                 .order_by(Channel.id)
             ).all()
-        return [(int(cid), ChannelKind(kind), str(name)) for cid, kind, name in rows]
+        channels = [(int(cid), ChannelKind(kind), str(name)) for cid, kind, name in rows]
+        if self.channel_filter is not None:
+            channels = [c for c in channels if self.channel_filter(c[0], c[1])]
+        return channels
 
     async def _scan(
         self,
@@ -298,7 +310,7 @@ class ConnectorService:
         for cid in [cid for cid in self._running if cid not in active]:
             running = self._running[cid]
             if not running.stopping:
-                log.info("channel %s is no longer active: stopping its sync", cid)
+                log.info("channel %s is switched off or filtered out: stopping its sync", cid)
                 running.stop()
         for cid, kind, name in channels:
             if cid in self._running or (self._stop_event is not None and self._stop_event.is_set()):

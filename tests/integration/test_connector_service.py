@@ -156,3 +156,28 @@ def test_sync_once_exits_1_with_a_sentence_when_a_channel_fails(
     assert main(["--database", db_url, "sync", "--once"]) == 1
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err == "inflow: Channel 'broken bot' could not be synced: The server refused the login."
+
+
+def test_a_channel_filter_keeps_a_process_from_taking_channels_it_cannot_sync(
+    db: Database, running: list[ConnectorService]
+) -> None:
+    mine, not_mine = channels(db, 2)
+    allowed = {mine}
+    svc = ConnectorService(
+        db,
+        holder="desk:1:a",
+        factory_lookup=fake_connectors.lookup,
+        scan_interval=0.1,
+        poll_timeout=0.05,
+        min_cycle=0.05,
+        channel_filter=lambda channel_id, kind: channel_id in allowed,
+    )
+    start(running, svc)
+    wait_until(lambda: sum(fake_connectors.syncs(db, mine).values()) >= 2, "its channel synced")
+    with db.engine.connect() as connection:
+        assert leases.holders(connection) == {mine: "desk:1:a"}
+    assert fake_connectors.syncs(db, not_mine) == {}
+    allowed.clear()  # e.g. the secret was removed from this computer's keyring
+    wait_until(lambda: not svc.statuses(), "the channel is let go")
+    with db.engine.connect() as connection:
+        assert leases.holders(connection) == {}
