@@ -19,6 +19,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
+from app.connectors import leases
 from app.connectors.service import ENV_FACTORY_LOOKUP
 from app.persistence.models import Lead
 from app.persistence.uow import Database, open_database
@@ -216,3 +217,46 @@ def test_usage_errors_and_a_busy_port(tmp_path: Path) -> None:
         busy = inflow("serve", "--listen", f"127.0.0.1:{port}", "--no-sync")
     assert busy.returncode == 1
     assert busy.stderr.strip().splitlines()[-1].startswith(f"inflow: Cannot listen on 127.0.0.1:{port} (")
+
+
+def test_inflow_sync_runs_until_sigterm_then_releases_its_leases(
+    db: Database, db_url: str, tmp_path: Path
+) -> None:
+    ids = [int(build(db, make_channel, kind=kind).id) for kind in ("dialog", "email")]
+    environment = dict(os.environ)
+    environment.pop("INFLOW_DATABASE_URL", None)
+    environment[ENV_FACTORY_LOOKUP] = "tests.fake_connectors:lookup"
+    log = tmp_path / "sync.log"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "--database",
+            db_url,
+            "sync",
+            "--scan-interval",
+            "0.2",
+            "--poll-timeout",
+            "0.05",
+        ],
+        cwd=REPO,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+    )
+    try:
+        deadline = time.monotonic() + WAIT
+        while not all(fake_connectors.syncs(db, c) for c in ids):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(WAIT) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(WAIT)
+    with db.engine.connect() as connection:
+        assert leases.holders(connection) == {}
+    lines = log.read_text().splitlines()
+    assert any("took channel" in line for line in lines) and all(LOG_LINE.match(line) for line in lines)
