@@ -347,14 +347,26 @@ class IntakeEndpoint:
                 f" (got {content_type or 'no content type'})."
             )
         body = await request.read()
+        # Russian sites still post windows-1251 forms: the declared charset applies to the body
+        # and to its %-escapes alike.
+        charset = request.charset or "utf-8"
+        not_text = _BadRequest(f"The submission is not valid {charset} text.")
         try:
-            decoded = body.decode(request.charset or "utf-8")
+            decoded = body.decode(charset)
         except (UnicodeDecodeError, LookupError):
-            raise _BadRequest("The submission is not valid UTF-8 text.") from None
+            raise not_text from None
         if content_type == "application/json":
             return _json_fields(decoded)
         try:
-            pairs = parse_qsl(decoded, keep_blank_values=True, max_num_fields=FORM_FIELD_LIMIT)
+            pairs = parse_qsl(
+                decoded,
+                keep_blank_values=True,
+                max_num_fields=FORM_FIELD_LIMIT,
+                encoding=charset,
+                errors="strict",
+            )
+        except UnicodeDecodeError:
+            raise not_text from None
         except ValueError:
             raise _BadRequest(f"The form has more than {FORM_FIELD_LIMIT} fields.") from None
         fields: dict[str, str] = {}

@@ -96,6 +96,19 @@ def test_form_encoded_with_the_token_in_the_query(
         assert lead2.ad_source == "Сайт" and lead2.external_id
 
 
+def test_a_windows_1251_form(db: Database, site: tuple[EndpointServer, int, str]) -> None:
+    server, _, token = site
+    form = urllib.parse.urlencode(
+        {"name": "Иван", "phone": "89161234567", "submission_id": "cp"}, encoding="cp1251"
+    )
+    answer = post(
+        server.url, form, token=token, content_type="application/x-www-form-urlencoded; charset=windows-1251"
+    )
+    assert answer.status == 201 and stored(db, "cp").contact_name == "Иван"
+    bad = post(server.url, "name=%FF%FE&phone=89161234567", token=token)  # not UTF-8
+    assert bad.status == 400 and "utf-8" in bad.body["error"]
+
+
 @pytest.mark.parametrize(
     ("body", "content_type", "fields"),
     [
