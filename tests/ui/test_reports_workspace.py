@@ -416,7 +416,7 @@ def test_export_writes_an_xlsx_with_the_numbers_shown(
     with qtbot.waitSignal(workspace.export.saved, timeout=10_000) as saved:
         qtbot.mouseClick(workspace.export.buttons[ReportFormat.XLSX], Qt.MouseButton.LeftButton)
     assert saved.args == [str(tmp_path / "leads.xlsx")]
-    assert asked and asked[0].endswith("Lead analysis.xlsx")
+    assert asked and asked[0].endswith(f"Lead analysis {DAY1.isoformat()} – {DAY2.isoformat()}.xlsx")
     assert workspace.notice.text().endswith("leads.xlsx")
 
     sheet = load_workbook(tmp_path / "leads.xlsx").active
@@ -428,6 +428,25 @@ def test_export_writes_an_xlsx_with_the_numbers_shown(
     assert (figures["New"], figures["Rejected"], figures["Total"]) == (3, 2, 5)
     total_row = next(row for row in values if "Total" in row and row is not header)
     assert total_row[header.index("Total")] == 6
+
+
+def test_an_export_has_the_column_titles_the_user_reads(
+    app_context: AppContext, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(app_context.db)
+    workspace = open_workspace(qtbot, app_context)
+    # Stands for a translator: the screen and the file say the same words.
+    monkeypatch.setattr(words, "column_title", lambda title: f"«{title}»")
+    target = tmp_path / "leads.xlsx"
+    with qtbot.waitSignal(workspace.export.saved, timeout=10_000):
+        workspace.export.export_to(ReportFormat.XLSX, target)
+    sheet = load_workbook(target).active
+    assert sheet is not None
+    header = next(row for row in sheet.iter_rows(values_only=True) if "«Channel»" in row)
+    assert "«Rejected»" in header
+    assert any(str(cell).startswith("Lead analysis") for cell in next(sheet.iter_rows(values_only=True)))
+    assert workspace.current_result() is not None
+    assert workspace.current_result().columns[0].title == "Kind"  # the shown result is untouched
 
 
 def test_a_drill_down_exports_its_own_rows_as_csv(

@@ -105,7 +105,13 @@ class DrillDownDialog(QDialog):
         self.message.setObjectName("drill_message")
 
         # Exported only once every row has arrived (not just the first page).
-        self.export = ExportButtons(tasks, lambda: self.model.result if self.complete else None, zone, self)
+        self.export = ExportButtons(
+            tasks,
+            lambda: self.model.result if self.complete else None,
+            zone,
+            self,
+            title_provider=lambda: self.caption,
+        )
         self.export.saved.connect(lambda path: self.hint.setText(self.tr("Saved to %1").replace("%1", path)))
         self.export.failed.connect(self.message.show_error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

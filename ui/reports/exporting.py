@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import tzinfo
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
 
 from app.domain.errors import InflowError
 from app.services.reports import ReportFormat, ReportResult, write_report
+from ui.reports import words
 from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,13 @@ def suggested_name(title: str, fmt: ReportFormat) -> str:
     return f"{stem}.{fmt.value}"
 
 
+def localized(result: ReportResult, title: str | None = None) -> ReportResult:
+    """The result with the column titles (and the title) as the user reads them on screen: the file
+    is for the same person. The figures are untouched."""
+    columns = tuple(replace(column, title=words.column_title(column.title)) for column in result.columns)
+    return replace(result, columns=columns, title=title or result.title)
+
+
 def write_file(result: ReportResult, fmt: ReportFormat, path: Path, zone: tzinfo | None) -> Path:
     """Write the file next to its place and move it there (a failed export leaves no half file)."""
     handle, temporary = tempfile.mkstemp(prefix=".inflow-", suffix=f".{fmt.value}", dir=path.parent)
@@ -86,10 +95,12 @@ class ExportButtons(QObject):
         result_provider: Callable[[], ReportResult | None],
         zone: tzinfo | None,
         parent: QWidget,
+        title_provider: Callable[[], str] | None = None,
     ) -> None:
         super().__init__(parent)
         self._tasks = tasks
         self._result = result_provider
+        self._title = title_provider
         self._zone = zone
         self._parent = parent
         self.busy = False
@@ -137,15 +148,16 @@ class ExportButtons(QObject):
         result = self._result()
         if result is None or self.busy:
             return
-        path = self.ask_path(fmt, result.title)
+        path = self.ask_path(fmt, self._title() if self._title is not None else result.title)
         if path is not None:
             self.export_to(fmt, path)
 
     def export_to(self, fmt: ReportFormat, path: Path) -> None:
         """Save the shown result to ``path`` (on a pool thread); ``saved`` or ``failed`` follows."""
-        result = self._result()
-        if result is None:
+        shown = self._result()
+        if shown is None:
             return
+        result = localized(shown, self._title() if self._title is not None else None)
         zone = self._zone
 
         def done(written: Path) -> None:

@@ -216,7 +216,9 @@ class ReportsWorkspace(QWidget):
         self.refresh_button.setObjectName("refresh_report")
         self.refresh_button.setToolTip(self.tr("Run the report again (F5)"))
         self.refresh_button.clicked.connect(self.run_report)
-        self.export = ExportButtons(self.context.tasks, self.current_result, self.zone, self)
+        self.export = ExportButtons(
+            self.context.tasks, self.current_result, self.zone, self, title_provider=self.export_title
+        )
         self.export.saved.connect(self._on_saved)
         self.export.failed.connect(self._show_error)
 
@@ -361,6 +363,15 @@ class ReportsWorkspace(QWidget):
     def current_result(self) -> ReportResult | None:
         """The result on screen (None before the first one)."""
         return self.table_model.result
+
+    def export_title(self) -> str:
+        """The title of an export: the report's name in the user's language and its period."""
+        result = self.current_result()
+        name = result.name if result is not None else self.report_name()
+        title = words.report_title(name)
+        if result is not None and result.date_from is not None and result.date_to is not None:
+            title = f"{title} {result.date_from.isoformat()} – {result.date_to.isoformat()}"
+        return title
 
     @property
     def busy(self) -> bool:
