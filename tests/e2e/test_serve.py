@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -260,3 +261,38 @@ def test_inflow_sync_runs_until_sigterm_then_releases_its_leases(
         assert leases.holders(connection) == {}
     lines = log.read_text().splitlines()
     assert any("took channel" in line for line in lines) and all(LOG_LINE.match(line) for line in lines)
+
+
+def test_a_killed_holders_channels_are_taken_over_by_the_other_process(
+    pg_url_factory: Callable[..., str], tmp_path: Path, processes: list[Serve]
+) -> None:
+    url = pg_url_factory()
+    db = open_database(url)
+    try:
+        ids = [int(build(db, make_channel, kind="dialog" if n % 2 else "email").id) for n in range(4)]
+        env = {ENV_FACTORY_LOOKUP: "tests.fake_connectors:lookup"}
+        options = ("--scan-interval", "0.2", "--poll-timeout", "0.05", "--lease-ttl", "1.5")
+        first = Serve(url, tmp_path / "first.log", *options, env=env)
+        processes.append(first)
+        deadline = time.monotonic() + WAIT
+        while not all(fake_connectors.syncs(db, c) for c in ids):
+            assert time.monotonic() < deadline, "the first process did not sync every channel"
+            time.sleep(0.1)
+        (dead,) = {holder for c in ids for holder in fake_connectors.syncs(db, c)}
+        second = Serve(url, tmp_path / "second.log", *options, env=env)
+        processes.append(second)
+        time.sleep(1.0)  # the second one scans several times meanwhile and finds every lease held
+        before_kill = datetime.now(UTC)
+        assert all(set(fake_connectors.syncs(db, c)) == {dead} for c in ids)
+        first.process.kill()  # no clean stop: its leases stay until they expire
+        assert first.process.wait(WAIT) == -signal.SIGKILL
+        while not all(len(fake_connectors.syncs(db, c)) == 2 for c in ids):
+            assert time.monotonic() < deadline + WAIT, "the second process did not take every channel over"
+            time.sleep(0.1)
+        for c in ids:
+            (heir,) = set(fake_connectors.syncs(db, c)) - {dead}
+            taken = fake_connectors.first_sync(db, c, heir)
+            assert taken is not None and taken >= before_kill
+        assert second.stop() == 0
+    finally:
+        db.dispose()
