@@ -573,6 +573,16 @@ def test_a_change_on_another_desk_reruns_the_visible_report(
     qtbot.waitUntil(lambda: totals(workspace).get("total") == "7", timeout=10_000)
     assert rows_by_channel(workspace)["Телефон"]["new"] == "2"
 
+    # A channel added in the Settings of another desk is offered by the channel filter.
+    with app_context.db.uow() as uow:
+        make_channel(uow.session, "Авито", kind="request", ad_source="Avito")
+    qtbot.waitUntil(
+        lambda: "Авито" in [text for _value, text in workspace.filter_bar.channel_button.entries()],
+        timeout=10_000,
+    )
+    assert "Avito" in [text for _value, text in workspace.filter_bar.source_button.entries()]
+    settle(qtbot, workspace)
+
 
 def test_a_hidden_workspace_waits_and_reruns_when_shown(
     app_context: AppContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch

@@ -158,6 +158,7 @@ class ReportsWorkspace(QWidget):
         self.shown_run: ReportRun | None = None  # the run whose result is on screen
         self._serial = 0
         self._stale = False  # a change arrived while the workspace was hidden
+        self._choices_stale = False  # users, channels or departments changed since the last read
         self._drilling = False
         self._cards: dict[int, Any] = {}
         self.drill_dialogs: list[DrillDownDialog] = []
@@ -495,8 +496,8 @@ class ReportsWorkspace(QWidget):
     def _on_watcher_changed(self, tables: Iterable[str]) -> None:
         changed = set(tables)
         if changed & _CHOICE_TABLES:
-            self._read_choices()
-        if not changed & _REPORT_TABLES:
+            self._choices_stale = True  # read with the next re-run (SQLite says "*" for every change)
+        if not changed & (_REPORT_TABLES | _CHOICE_TABLES):
             return
         if not self.isVisible():
             self._stale = True  # re-run when shown, not while nobody looks
@@ -505,15 +506,21 @@ class ReportsWorkspace(QWidget):
             self._live_timer.start()
 
     def _on_live_timer(self) -> None:
-        if self.run is None and not self._run_timer.isActive():
-            self.run_report()
-        else:
+        if self.run is not None or self._run_timer.isActive():
             self._live_timer.start()  # a run is under way; look again after it
+            return
+        if self._choices_stale:
+            self._choices_stale = False
+            self._read_choices()
+        self.run_report()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
             self._stale = False
+            if self._choices_stale:
+                self._choices_stale = False
+                self._read_choices()
             self.schedule_run()
 
     def _on_table_activated(self, index: QModelIndex) -> None:
