@@ -4,8 +4,9 @@
     python -m bench.ui_reports --leads 400000 --keep /tmp/reports.db
 
 The scratch database is bulk-filled (raw inserts: this measures the workspace, not intake) with
-leads spread over the last 300 days on four channels, the states taking turns, so each cell of the
-lead analysis (channel × state) holds ``leads / 12`` leads — 10,000 by default. The measurement
+leads spread over the last 300 days on four channels (``--channels``), the states taking turns, so
+each cell of the lead analysis (channel × state) holds ``leads / channels / 3`` leads — 10,000 by
+default; ``--leads 1000000 --channels 33`` keeps 10,000-lead cells in a million leads. The measurement
 runs in a fresh child process (its memory is the desktop's own) that builds the desktop context as
 the application does, shows the workspace at 1600×900 (offscreen unless QT_QPA_PLATFORM says
 otherwise) with the lead analysis over the whole period, and times:
@@ -43,8 +44,9 @@ DAYS = 300
 TARGET_MS = 200.0
 
 
-def fill(path: Path, leads: int) -> None:
-    """A scratch database: an administrator, four channels, ``leads`` leads over the last DAYS days."""
+def fill(path: Path, leads: int, channel_count: int = len(KINDS)) -> None:
+    """A scratch database: an administrator, channels of every kind in turn, ``leads`` leads over
+    the last DAYS days."""
     from sqlalchemy import insert, select
 
     from app.persistence.models import Channel, Lead, Role
@@ -61,9 +63,14 @@ def fill(path: Path, leads: int) -> None:
             create_user(uow, Actor.system(), "director", "Светлана Р.", ["admin"], password="b")
             role_id = session.scalar(select(Role.id).where(Role.code == "dispatcher"))
             channels: list[tuple[int, str]] = []
-            for kind in KINDS:
+            for number in range(channel_count):
+                kind = KINDS[number % len(KINDS)]
                 channel = Channel(
-                    name=f"Bench {kind}", kind=kind, rule="pool", responsible_role_id=role_id, settings={}
+                    name=f"Bench {kind} {number + 1}",
+                    kind=kind,
+                    rule="pool",
+                    responsible_role_id=role_id,
+                    settings={},
                 )
                 session.add(channel)
                 session.flush()
@@ -291,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--leads", type=int, default=120_000, help="leads (default 120,000: 10,000 per cell)")
+    parser.add_argument(
+        "--channels", type=int, default=len(KINDS), help="channels (each cell holds leads / channels / 3)"
+    )
     parser.add_argument("--keep", type=Path, help="the scratch database file (reused when it exists)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the child process
@@ -303,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="inflow-reports-") as scratch:
         path = args.keep or Path(scratch) / "reports.db"
         if not path.exists():
-            fill(path, args.leads)
+            fill(path, args.leads, args.channels)
         child = subprocess.run(
             [sys.executable, "-m", "bench.ui_reports", "--measure", str(path)],
             cwd=ROOT,
