@@ -626,8 +626,12 @@ def _letters_to_leads(
     # Our own letters (a copy to ourselves, the Sent folder watched) are no inquiries.
     own = {address.lower() for address in (account.from_address, account.login) if address and "@" in address}
 
-    inputs: list[LeadInput] = []
-    waiting: list[MailLetter] = []
+    # A reply fetched in the same batch as the letter it answers (a first sync, a busy thread)
+    # cannot find that letter's lead in the database yet: it waits until the batch's other
+    # letters have their leads, then joins the thread like a reply fetched later would.
+    batch_ids = {item.message_id for _row, item, _raw in new if item.message_id}
+    inputs: list[tuple[MailLetter, LeadInput]] = []
+    deferred: list[tuple[MailLetter, DecodedLetter]] = []
     for row, item, _raw in new:
         if item.auto is not None:
             row.intake = Intake.AUTO.value
@@ -641,34 +645,69 @@ def _letters_to_leads(
             row.lead_id = thread_lead.id
             timeline.append((row, thread_lead))
             continue
-        message = item.text.strip()
-        inputs.append(
-            LeadInput(
-                channel_id=channel.id,
-                external_id=item.external_id[:500],
-                received_at=row.received_at,
-                contact_name=(item.from_.name or None) if item.from_ else None,
-                email=item.from_.address if item.from_ else None,
-                subject=(item.subject or item.snippet or "(no subject)")[:500],
-                message=message[:LEAD_MESSAGE_LENGTH] if message else None,
-            )
-        )
-        waiting.append(row)
-    created = 0
-    if inputs:
-        for row, result in zip(waiting, register_leads(uow, inputs), strict=True):
-            if result.outcome is IntakeOutcome.CREATED and result.lead is not None:
-                created += 1
-                row.lead_id = result.lead.id
-                row.intake = (Intake.REPEAT if result.lead.state is LeadState.REPEAT else Intake.LEAD).value
-            elif result.outcome is IntakeOutcome.EXISTING and result.lead is not None:
-                row.lead_id = result.lead.id
-                row.intake = Intake.EXISTING.value
-            elif result.outcome is IntakeOutcome.EXCLUDED:
-                row.intake = Intake.EXCLUDED.value
-            else:
-                row.intake = Intake.NOT_LEAD_SOURCE.value
+        if batch_ids.intersection(_ancestors(item)):
+            deferred.append((row, item))
+            continue
+        inputs.append((row, _lead_input(channel.id, row, item)))
+    created = _register(uow, inputs)
+    if deferred:
+        by_message: dict[str, Lead] = {}
+        for row, item, _raw in new:
+            if item.message_id and row.lead_id is not None:
+                lead = session.get(Lead, row.lead_id)
+                if lead is not None and LeadState(lead.state) in OPEN_STATES:
+                    by_message[item.message_id] = lead
+        late: list[tuple[MailLetter, LeadInput]] = []
+        for row, item in deferred:
+            thread_lead = _thread_lead(item, by_message)
+            if thread_lead is None:
+                late.append((row, _lead_input(channel.id, row, item)))
+                continue
+            row.intake = Intake.THREAD.value
+            row.lead_id = thread_lead.id
+            timeline.append((row, thread_lead))
+            if item.message_id:
+                by_message[item.message_id] = thread_lead
+        created += _register(uow, late)
     return created, timeline
+
+
+def _ancestors(item: DecodedLetter) -> list[str]:
+    return ([item.in_reply_to] if item.in_reply_to else []) + list(item.references)
+
+
+def _lead_input(channel_id: int, row: MailLetter, item: DecodedLetter) -> LeadInput:
+    message = item.text.strip()
+    return LeadInput(
+        channel_id=channel_id,
+        external_id=item.external_id[:500],
+        received_at=row.received_at,
+        contact_name=(item.from_.name or None) if item.from_ else None,
+        email=item.from_.address if item.from_ else None,
+        subject=(item.subject or item.snippet or "(no subject)")[:500],
+        message=message[:LEAD_MESSAGE_LENGTH] if message else None,
+    )
+
+
+def _register(uow: UnitOfWork, inputs: Sequence[tuple[MailLetter, LeadInput]]) -> int:
+    """Intake for the letters that are inquiries; marks each letter with what became of it."""
+    if not inputs:
+        return 0
+    created = 0
+    results = register_leads(uow, [lead_input for _row, lead_input in inputs])
+    for (row, _input), result in zip(inputs, results, strict=True):
+        if result.outcome is IntakeOutcome.CREATED and result.lead is not None:
+            created += 1
+            row.lead_id = result.lead.id
+            row.intake = (Intake.REPEAT if result.lead.state is LeadState.REPEAT else Intake.LEAD).value
+        elif result.outcome is IntakeOutcome.EXISTING and result.lead is not None:
+            row.lead_id = result.lead.id
+            row.intake = Intake.EXISTING.value
+        elif result.outcome is IntakeOutcome.EXCLUDED:
+            row.intake = Intake.EXCLUDED.value
+        else:
+            row.intake = Intake.NOT_LEAD_SOURCE.value
+    return created
 
 
 # ------------------------------------------------------------------------------------ UI reads

@@ -287,3 +287,31 @@ def test_nul_bytes_and_undecodable_headers_are_stored_on_every_engine(db: Databa
         detail = mail.open_letter(session, SYSTEM, letter_id)
     assert detail.summary.subject.startswith("Привет") and "\x00" not in detail.summary.subject
     assert "\x00" not in detail.text and detail.summary.lead_id is not None
+
+
+def test_a_reply_stored_in_the_same_batch_as_its_letter_joins_that_lead(db: Database) -> None:
+    channel_id = plain_channel(db)
+    first_id = make_msgid(domain="client.example.ru")
+    second_id = make_msgid(domain="client.example.ru")
+    ids = store(
+        db,
+        channel_id,
+        letter("batch@example.ru", "Вопрос", message_id=first_id),
+        letter("batch@example.ru", "Re: Вопрос", "Уточнение", message_id=second_id,
+               In_Reply_To=first_id, References=first_id),
+        # A reply to the reply: the chain is followed within the batch too.
+        letter("batch@example.ru", "Re: Re: Вопрос", "Ещё", In_Reply_To=second_id,
+               References=f"{first_id} {second_id}"),
+        letter("other@example.ru", "Другое"),
+    )
+    with db.session() as session:
+        rows = [session.get(MailLetter, letter_id) for letter_id in ids]
+        assert all(row is not None for row in rows)
+        intakes = [row.intake for row in rows if row is not None]
+        lead_ids = [row.lead_id for row in rows if row is not None]
+        timeline = session.scalars(
+            select(Interaction.letter_id).where(Interaction.lead_id == lead_ids[0])
+        ).all()
+    assert intakes == [Intake.LEAD.value, Intake.THREAD.value, Intake.THREAD.value, Intake.LEAD.value]
+    assert lead_ids[0] == lead_ids[1] == lead_ids[2] != lead_ids[3]
+    assert sorted(timeline) == sorted(ids[1:3])
