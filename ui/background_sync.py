@@ -72,16 +72,14 @@ def _default_factory() -> ServiceFactory | None:
         log.info("background sync is not part of this build: %s", error)
         return None
 
-    class DesktopConnectorService(ConnectorService):
-        """Takes only the channels whose secret this computer holds (see :func:`can_sync_here`)."""
+    def desktop_service(db: Database, **options: Any) -> ConnectorService:
+        # Only the channels whose secret this computer holds (see can_sync_here): a desk without
+        # it would take the lease and only fail, keeping the channel from one that can fetch it.
+        return ConnectorService(
+            db, channel_filter=lambda channel_id, kind: can_sync_here(db, channel_id, kind), **options
+        )
 
-        # The service has no public per-channel filter yet (/tmp/dialogs_ui_needs.md): its channel
-        # listing is narrowed here, which is what every scan and lease attempt starts from.
-        def _list_channels(self) -> list[Any]:
-            channels = super()._list_channels()
-            return [c for c in channels if can_sync_here(self.db, c[0], c[1])]
-
-    return DesktopConnectorService
+    return desktop_service
 
 
 class BackgroundSync(QObject):
