@@ -67,7 +67,7 @@ def test_no_command_without_qt_says_so(
 
 @pytest.mark.parametrize(
     "command",
-    [["import", "leads", "x.csv"], ["report", "leads", "--format", "json"]],
+    [["import", "leads", "x.csv"], ["import", "leads", "x.xlsx", "--dry-run"]],
 )
 def test_later_commands_say_so(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(command) == 1
