@@ -37,6 +37,7 @@ NAMES = (
     "company",
     "contact",
     "lead",
+    "attachment",
 )
 
 _CURRENT = b"currentColor"
