@@ -71,6 +71,7 @@ class _CallRecord:
 
     snapshot: CallSnapshot
     rejected: bool = False  # we declined it (486) from the UI
+    elsewhere: bool = False  # cancelled because another phone answered (RFC 3326 Reason)
     timed_out: bool = False  # we gave up ringing (480)
     ring_timer: QTimer | None = None
     recorder: Any = None  # pj.AudioMediaRecorder while recording
@@ -115,6 +116,20 @@ class _Call(pj.Call):  # type: ignore[misc]  # subclassing the untyped SWIG clas
         engine = self._engine()
         if engine is not None:
             engine._guard(engine._on_call_media_state, self)
+
+    def onCallTsxState(self, prm: Any) -> None:
+        engine = self._engine()
+        if engine is None:
+            return
+        try:
+            event = prm.e.body.tsxState
+            if event.tsx.method != "CANCEL" or event.type != pj.PJSIP_EVENT_RX_MSG:
+                return
+            message = str(event.src.rdata.wholeMsg)
+        except Exception:  # nothing may escape into pjsua2
+            log.exception("reading a CANCEL failed")
+            return
+        engine._guard(engine._on_cancel, self, message)
 
     def onDtmfDigit(self, prm: Any) -> None:
         engine = self._engine()
@@ -589,6 +604,11 @@ class SipEngine(QObject):
             key = call.key
             self._emit_later(lambda: self._drop(key))
 
+    def _on_cancel(self, call: _Call, message: str) -> None:
+        record = self._records.get(call.key)
+        if record is not None and _answered_elsewhere(message):
+            record.elsewhere = True
+
     def _drop(self, key: int) -> None:
         self._calls.pop(key, None)
         self._records.pop(key, None)
@@ -597,6 +617,8 @@ class SipEngine(QObject):
     def _end_reason(record: _CallRecord, code: int) -> EndReason:
         if record.snapshot.answered_at is not None:
             return EndReason.COMPLETED
+        if record.elsewhere:
+            return EndReason.ELSEWHERE
         if record.rejected:
             return EndReason.REJECTED
         if record.timed_out or code in (408, 480):
@@ -796,6 +818,17 @@ class SipEngine(QObject):
         snapshot = record.snapshot
         self._emit_later(lambda: self.call_state_changed.emit(snapshot))
         self._flush()
+
+
+def _answered_elsewhere(message: str) -> bool:
+    """Whether a CANCEL says the call was answered at another phone (``Reason: SIP;cause=200``)."""
+    for line in message.splitlines():
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "reason":
+            text = value.lower().replace(" ", "")
+            if "cause=200" in text or "completedelsewhere" in text:
+                return True
+    return False
 
 
 def _strip_sip(value: str) -> str:

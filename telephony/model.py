@@ -43,6 +43,7 @@ class EndReason(StrEnum):
     BUSY = "busy"  # 486/600
     REJECTED = "rejected"  # the operator (or the far side) declined (603, or our own reject)
     FAILED = "failed"  # anything else: network, codec, server error
+    ELSEWHERE = "elsewhere"  # another phone of a ring group answered (CANCEL with Reason cause=200)
 
 
 class RegistrationState(StrEnum):

@@ -375,13 +375,33 @@ def call_ended(
     *,
     outbound: bool = False,
     actor: Actor | None = None,
+    answered_elsewhere: bool = False,
 ) -> EndOutcome:
-    """The call ended: its result and talk time; a missed inbound call's lead gets a call-back task."""
+    """The call ended: its result and talk time; a missed inbound call's lead gets a call-back task.
+
+    Several desks may ring for one call (a PBX ring group) and all report its end. The rules:
+    ``answered_elsewhere`` (the PBX cancelled this desk because another phone answered) marks the
+    call answered if nothing was written yet, never missed; an end that is not "answered" is
+    ignored once some desk wrote an answer; the answering desk's own end replaces an "answered
+    elsewhere" end (it knows the talk time); otherwise the first end reported stands (a replay).
+    """
     session = uow.session
     record = _record_for(session, sip_call_id, outbound)
     if record is None:
         return EndOutcome(None, False, None)
-    if record.end_at is not None:  # reported twice (a replay): the first report stands
+    if answered_elsewhere:
+        if record.end_at is None and record.answer_at is None:
+            record.end_at = ended_at
+            record.result = CallResult.ANSWERED.value
+            session.flush()
+        return EndOutcome(CallRecordDTO.of(record), False, None)
+    answered_here = CallResult(result) is CallResult.ANSWERED and record.answer_at is not None
+    if record.end_at is not None:
+        replaces_elsewhere = answered_here and record.talk_seconds is None
+        if not replaces_elsewhere:
+            return EndOutcome(CallRecordDTO.of(record), False, None)
+    elif record.answer_at is not None and not answered_here:
+        # Another desk answered and is talking: this desk hanging up its leg is not the call's end.
         return EndOutcome(CallRecordDTO.of(record), False, None)
     record.end_at = ended_at
     record.result = result.value

@@ -115,6 +115,10 @@ _CANCEL = """  <pause />
   <recv response="487" />
 """
 
+# A PBX ring group cancels the other phones with this Reason when one of them answered (RFC 3326).
+_REASON = '      Reason: SIP;cause=200;text="Call completed elsewhere"\n'
+_CANCEL_ELSEWHERE = _CANCEL.replace("      CSeq: 1 CANCEL\n", "      CSeq: 1 CANCEL\n" + _REASON)
+
 _TAIL = "</scenario>\n"
 
 SCENARIOS = {
@@ -124,6 +128,8 @@ SCENARIOS = {
     "answered_audio": _HEAD + _INVITE + _ANSWERED.format(media=_PCAP) + _TAIL,
     # The caller gives up after ringing for -d milliseconds.
     "cancel": _HEAD + _INVITE + _CANCEL + _ACK_FAILURE + _TAIL,
+    # Another phone of the ring group answered: the caller's PBX cancels this one.
+    "cancel_elsewhere": _HEAD + _INVITE + _CANCEL_ELSEWHERE + _ACK_FAILURE + _TAIL,
     # The callee declines: a final 486 after the ringing.
     "rejected": _HEAD + _INVITE + '  <recv response="486" />\n' + _ACK_FAILURE + _TAIL,
 }

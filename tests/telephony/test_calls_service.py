@@ -163,3 +163,42 @@ def test_an_answered_call_has_its_talk_time_and_who_answered(db: Database) -> No
         assert row.result is CallResult.ANSWERED and row.direction is CallDirection.IN
         assert row.answered_by_name == operator.full_name
         assert recent_caller_phones(session) == ["+79161234567"]
+
+
+def test_a_ring_group_call_answered_at_one_desk_is_not_missed_at_the_others(db: Database) -> None:
+    channel_id = _call_channel(db)
+    operator = build(db, make_user, roles=["operator"])
+    call_id, _outcome = _ring(db, channel_id, "+79161234567")
+    answered = datetime.now(UTC)
+    # Desk A answers; desk B's leg ends without a Reason header (the PBX did not say why).
+    with db.uow() as uow:
+        call_answered(uow, call_id, answered, operator.id)
+    with db.uow() as uow:
+        other = call_ended(uow, call_id, answered + timedelta(seconds=1), CallResult.NO_ANSWER)
+    assert not other.missed and other.callback_task_id is None
+    with db.uow() as uow:
+        call_ended(uow, call_id, answered + timedelta(seconds=30), CallResult.ANSWERED)
+    with db.session() as session:
+        (row,) = recent_calls(session)
+    assert row.result is CallResult.ANSWERED and row.talk_seconds == 30 and row.answered_by_id == operator.id
+    assert count(db, Interaction) == 0
+
+
+def test_answered_elsewhere_first_then_the_answering_desk_reports(db: Database) -> None:
+    channel_id = _call_channel(db)
+    operator = build(db, make_user, roles=["operator"])
+    call_id, outcome = _ring(db, channel_id, "+79161234567")
+    start = datetime.now(UTC)
+    # Desk B is cancelled with "Call completed elsewhere" before desk A's answer is written.
+    with db.uow() as uow:
+        early = call_ended(uow, call_id, start, CallResult.ANSWERED, answered_elsewhere=True)
+    assert not early.missed and early.record is not None and early.record.result is CallResult.ANSWERED
+    with db.uow() as uow:
+        call_answered(uow, call_id, start, operator.id)
+    with db.uow() as uow:
+        call_ended(uow, call_id, start + timedelta(seconds=12), CallResult.ANSWERED)
+    with db.session() as session:
+        (row,) = recent_calls(session)
+    assert row.talk_seconds == 12 and row.answered_by_id == operator.id
+    assert count(db, Interaction) == 0
+    assert outcome.lead is not None and (lead(db, outcome.lead.id).state is LeadState.NEW)

@@ -85,6 +85,16 @@ def test_a_caller_who_gives_up_is_a_cancelled_call(
     assert end.answered_at is None
 
 
+def test_a_call_answered_at_another_phone_of_the_group_ends_as_elsewhere(
+    sip_engine: EngineUnderTest, sipp: SippRunner, calls: Calls, qtbot: QtBot
+) -> None:
+    run = sipp(sip_engine.port, scenario="cancel_elsewhere", pause_ms=200)
+    qtbot.waitUntil(lambda: run.process.poll() is not None, timeout=20_000)
+    assert run.wait() == 0, run.output()
+    qtbot.waitUntil(lambda: len(calls.ended()) == 1, timeout=5000)
+    assert calls.ended()[0].end_reason is EndReason.ELSEWHERE
+
+
 def test_a_declined_call_ends_as_rejected(
     sip_engine: EngineUnderTest, sipp: SippRunner, calls: Calls, qtbot: QtBot
 ) -> None:

@@ -145,6 +145,20 @@ def test_a_caller_who_hangs_up_before_an_answer_leaves_a_lead_and_a_call_back_ta
         assert task.lead_id == missed.id and task.user_id == desk.operator_id
 
 
+def test_a_call_answered_at_another_phone_of_the_group_is_no_missed_call(
+    desk: Desk, db: Database, sipp: SippRunner, qtbot: QtBot
+) -> None:
+    ended: list[object] = []
+    desk.controller.call_logged.connect(ended.append)
+    _finish(qtbot, sipp(desk.port, caller="+79161234567", scenario="cancel_elsewhere", pause_ms=200))
+    qtbot.waitUntil(lambda: len(ended) == 1, timeout=10_000)
+    (only,) = _leads(db)  # the call was an inquiry all the same
+    assert not (only.extra or {}).get("call_result")
+    with db.session() as session:
+        assert session.scalars(select(CallRecord.result)).one() == CallResult.ANSWERED.value
+    assert count(db, Interaction) == 0
+
+
 def test_the_operator_declines_from_the_toast_the_lead_stays_as_rejected_call(
     desk: Desk, db: Database, sipp: SippRunner, qtbot: QtBot
 ) -> None:

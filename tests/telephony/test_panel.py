@@ -92,7 +92,11 @@ def test_an_outgoing_call_with_hold_mute_dtmf_and_hang_up_is_logged(
     qtbot.mouseClick(panel.pad_buttons["5"], Qt.MouseButton.LeftButton)
     assert phone.sent_dtmf == [(call.call_id, "5")]
     qtbot.mouseClick(panel.hangup_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel.recent.model.rowCount() == 1, timeout=10_000)
+    # The record appears when the call is placed, its result when it ended: wait for the end.
+    qtbot.waitUntil(
+        lambda: panel.recent.model.rowCount() == 1 and panel.recent.model.call(0).result is not None,
+        timeout=10_000,
+    )
     with db.session() as session:
         record = session.scalars(select(CallRecord)).one()
         assert record.direction == CallDirection.OUT.value
@@ -139,8 +143,44 @@ def test_the_call_log_model_passes_the_model_tester(
     for number in ("+79161234567", "+79160000000"):
         call = fake_desk.phone.ring(f"<sip:{number}@10.0.0.9>")
         fake_desk.phone.remote_cancel(call.call_id)
-    qtbot.waitUntil(lambda: fake_desk.panel.recent.model.rowCount() == 2, timeout=10_000)
+    model = fake_desk.panel.recent.model
+    qtbot.waitUntil(
+        lambda: model.rowCount() == 2 and all(model.call(r).result is not None for r in range(2)),
+        timeout=10_000,
+    )
     qtmodeltester.check(fake_desk.panel.recent.model)
     headers = [fake_desk.panel.recent.model.headerData(c, Qt.Orientation.Horizontal) for c in range(7)]
     assert headers[0] == "When" and headers[3] == "Result"
     assert fake_desk.panel.recent.model.text(fake_desk.panel.recent.model.call(0), 3) == "No answer"
+
+
+def test_pbx_accounts_are_saved_with_the_password_in_the_keyring_and_registered(
+    fake_desk: FakeDesk, qtbot: QtBot, memory_keyring: object
+) -> None:
+    from ui.softphone.lines import load_accounts
+
+    dialog = fake_desk.panel.edit_lines()
+    assert dialog is not None
+    dialog.add_account()  # type: ignore[attr-defined]
+    qtbot.keyClicks(dialog.registrar_edit, "pbx.example.com:5060")  # type: ignore[attr-defined]
+    qtbot.keyClicks(dialog.user_edit, "101")  # type: ignore[attr-defined]
+    qtbot.keyClicks(dialog.password_edit, "s3cret")  # type: ignore[attr-defined]
+    dialog.transport_combo.setCurrentIndex(1)  # type: ignore[attr-defined]
+    dialog.transport_combo.activated.emit(1)  # type: ignore[attr-defined]
+    with qtbot.waitSignal(fake_desk.phone.registration_changed, timeout=10_000):
+        dialog.buttons.accepted.emit()  # type: ignore[attr-defined]
+    (saved,) = load_accounts(fake_desk.panel._settings)  # type: ignore[arg-type]
+    assert (saved.registrar, saved.user, saved.transport) == ("pbx.example.com:5060", "101", "tcp")
+    assert memory_keyring.passwords[("inflow-channel", "sip-password:1")] == "s3cret"  # type: ignore[attr-defined]
+    assert [line.line for line in fake_desk.phone.lines()] == ["pbx-1"]
+    assert "registered" in fake_desk.panel.status_label.text()
+
+
+def test_an_account_without_a_registrar_is_not_saved(fake_desk: FakeDesk, qtbot: QtBot) -> None:
+    dialog = fake_desk.panel.edit_lines()
+    assert dialog is not None
+    dialog.add_account()  # type: ignore[attr-defined]
+    dialog.buttons.accepted.emit()  # type: ignore[attr-defined]
+    assert dialog.isVisible()
+    assert "registrar" in dialog.error_label.text()  # type: ignore[attr-defined]
+    dialog.close()

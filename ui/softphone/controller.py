@@ -37,12 +37,14 @@ from telephony.model import (
     CallSnapshot,
     CallState,
     EndReason,
+    LineKind,
     RegistrationState,
     SoftphoneError,
 )
 from telephony.softphone import Softphone
 from ui.context import AppContext
 from ui.softphone.caller_cache import CallerIdCache
+from ui.softphone.lines import AccountSettings
 from ui.softphone.toast import RingingToast
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ RESULTS = {
     EndReason.BUSY: CallResult.BUSY,
     EndReason.REJECTED: CallResult.REJECTED,
     EndReason.FAILED: CallResult.FAILED,
+    EndReason.ELSEWHERE: CallResult.ANSWERED,
 }
 
 
@@ -141,6 +144,27 @@ class SoftphoneController(QObject):
                 on_ready(channels)
 
         self.context.tasks.run(work, done, self._on_task_failed, write=True)
+
+    def apply_accounts(self, accounts: list[AccountSettings]) -> None:
+        """Register the PBX accounts as saved: every PBX line is set up again (passwords from keyring)."""
+        from ui.softphone.lines import account_password
+
+        def work() -> dict[int, str]:
+            # The keyring may be a D-Bus round trip: off the GUI thread.
+            return {account.number: account_password(account) for account in accounts}
+
+        def done(passwords: dict[int, str]) -> None:
+            for line in self.softphone.lines():
+                if line.kind is LineKind.PBX:
+                    self.softphone.remove_line(line.line)
+                    self.line_channels.pop(line.line, None)
+            for account in accounts:
+                if account.channel_id is not None:
+                    self.line_channels[account.key] = account.channel_id
+                spec = account.account(passwords.get(account.number, ""))
+                self._command(lambda spec=spec: self.softphone.add_account(spec))
+
+        self.context.tasks.run(work, done, self._on_task_failed)
 
     def channel_for(self, line: str) -> int | None:
         """The call channel of a line: its own, else the only (or first) call channel."""
@@ -357,10 +381,13 @@ class SoftphoneController(QObject):
             result = CallResult.FAILED
         outbound = call.direction is CallDirection.OUTBOUND
         ended_at = call.ended_at or call.started_at
+        elsewhere = call.end_reason is EndReason.ELSEWHERE
 
         def work() -> object:
             with db.uow() as uow:
-                return call_ended(uow, call.sip_call_id, ended_at, result, outbound=outbound).record
+                return call_ended(
+                    uow, call.sip_call_id, ended_at, result, outbound=outbound, answered_elsewhere=elsewhere
+                ).record
 
         self.context.tasks.run(work, self.call_logged.emit, self._on_task_failed, write=True)
 

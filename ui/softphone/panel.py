@@ -14,6 +14,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QDockWidget,
     QGridLayout,
     QHBoxLayout,
@@ -110,6 +111,10 @@ class SoftphonePanel(QDockWidget):
         transfer = QHBoxLayout()
         transfer.addWidget(self.transfer_edit, 1)
         transfer.addWidget(self.transfer_button)
+        self.lines_button = QPushButton(self.tr("&Lines…"), body)
+        self.lines_button.setObjectName("softphone_lines_button")
+        self.lines_button.setEnabled(settings is not None)
+        self.lines_button.clicked.connect(self.edit_lines)
         self.record_check = QCheckBox(self.tr("&Record calls"), body)
         self.record_check.setObjectName("softphone_record")
         self.record_check.setEnabled(recordings_dir is not None)
@@ -126,7 +131,10 @@ class SoftphonePanel(QDockWidget):
 
         layout = QVBoxLayout(body)
         layout.addWidget(self.status_label)
-        layout.addWidget(self.line_combo)
+        line_row = QHBoxLayout()
+        line_row.addWidget(self.line_combo, 1)
+        line_row.addWidget(self.lines_button)
+        layout.addLayout(line_row)
         layout.addLayout(dial_row)
         layout.addLayout(pad)
         layout.addWidget(self.call_label)
@@ -254,6 +262,19 @@ class SoftphonePanel(QDockWidget):
         self.controller.recordings_dir = self._recordings_dir if checked else None
         if self._settings is not None:
             self._settings.setValue(RECORD_CALLS_KEY, checked)
+
+    def edit_lines(self) -> QDialog | None:
+        """Open the PBX accounts of this workstation; saved accounts register at once."""
+        if self._settings is None:
+            return None
+        from ui.softphone.lines_dialog import LinesDialog
+
+        dialog = LinesDialog(self.context, self._settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accounts_saved.connect(self.controller.apply_accounts)
+        dialog.show()
+        self.lines_dialog = dialog
+        return dialog
 
     def _open_lead(self, lead_id: int) -> None:
         window = self.parentWidget()
