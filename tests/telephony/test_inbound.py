@@ -223,7 +223,7 @@ def test_four_hundred_sequential_calls_without_a_failure(
 
     engine.incoming_call.connect(answer)
     try:
-        run = sipp(desk.port, caller="+79161234567", calls=400, rate=40)
+        run = sipp(desk.port, caller="+79161234567", calls=400, rate=100)
         qtbot.waitUntil(lambda: run.process.poll() is not None, timeout=60_000)
         assert run.wait() == 0, run.output()
     finally:
