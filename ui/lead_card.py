@@ -360,6 +360,10 @@ class LeadCardDialog(QDialog):
             edit.setAccessibleName(words.field_name(key))
             self.fields[key] = edit
             form.addRow(words.field_name(key) + ":", edit)
+        # Click-to-call: the phone field dials through this desk's softphone panel, logged on the lead.
+        from ui.softphone.panel import add_call_action
+
+        add_call_action(self.fields["phone"], self, lambda: self.lead_id)
         self.message_edit = QPlainTextEdit()
         self.message_edit.setReadOnly(True)
         self.message_edit.setObjectName("field_message")

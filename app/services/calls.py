@@ -459,8 +459,9 @@ def log_outbound(
     callee: str,
     started_at: datetime,
     user_id: int | None,
+    lead_id: int | None = None,
 ) -> int:
-    """An outbound call was placed from this desk: its call record (idempotent by Call-ID)."""
+    """An outbound call was placed from this desk (from a lead's card: on that lead); its record id."""
     session = uow.session
     phone = normalize_phone(callee, phone_region(session)) if callee else None
     return _insert_record(
@@ -474,6 +475,7 @@ def log_outbound(
             "called": callee[:300] or None,
             "ring_at": started_at,
             "answered_by_id": user_id,
+            "lead_id": lead_id,
         },
     )
 

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.domain.enums import CallDirection, CallResult
-from app.persistence.models import CallRecord
+from app.persistence.models import CallRecord, Channel
 from app.persistence.uow import Database
 from telephony.model import CallState, DirectLine, RegistrationState
 from telephony.softphone import FakeSoftphone
@@ -184,3 +184,37 @@ def test_an_account_without_a_registrar_is_not_saved(fake_desk: FakeDesk, qtbot:
     assert dialog.isVisible()
     assert "registrar" in dialog.error_label.text()  # type: ignore[attr-defined]
     dialog.close()
+
+
+def test_the_lead_cards_phone_calls_through_the_softphone_and_the_call_is_on_the_lead(
+    fake_desk: FakeDesk, db: Database, qtbot: QtBot
+) -> None:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMainWindow
+
+    from tests.factories import new_lead
+    from ui.lead_card import LeadCardDialog
+
+    with db.session() as session:
+        channel_id = session.scalars(select(Channel.id).where(Channel.kind == "call")).one()
+    lead = new_lead(db, channel_id, phone="+79161234567")
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.softphone_panel = fake_desk.panel  # type: ignore[attr-defined]  # as install_softphone does
+    fake_desk.phone.add_direct_line(DirectLine("direct", "127.0.0.1", 5070))
+    card = LeadCardDialog(fake_desk.context, lead.id, window)
+    qtbot.addWidget(card)
+    qtbot.waitUntil(lambda: card.fields["phone"].text() == "+79161234567", timeout=10_000)
+    action = card.fields["phone"].findChild(QAction, "call_number")
+    assert action is not None
+    action.trigger()
+    (call,) = fake_desk.phone.calls()
+    assert call.remote_uri == "+79161234567"
+    fake_desk.phone.answer(call.call_id)
+    fake_desk.phone.hangup(call.call_id)
+    qtbot.waitUntil(lambda: count(db, CallRecord, CallRecord.end_at.is_not(None)) == 1, timeout=10_000)
+    with db.session() as session:
+        record = session.scalars(select(CallRecord)).one()
+        assert (record.direction, record.lead_id) == ("out", lead.id)
+    qtbot.waitUntil(lambda: card.calls_view.model.rowCount() == 1, timeout=10_000)
+    card.close()

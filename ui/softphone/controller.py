@@ -121,6 +121,8 @@ class SoftphoneController(QObject):
         # Where answered calls are recorded (None: not recorded); set by the panel's "Record calls".
         self.recordings_dir: Path | None = None
         self.channels: CallChannels | None = None
+        self.call_leads: dict[int, int] = {}  # outbound call id → the lead it was placed from
+        self._pending_lead: int | None = None
         self.wizards: dict[int, QWidget] = {}
         self._live: dict[int, _Live] = {}
         self._connected = True
@@ -210,6 +212,15 @@ class SoftphoneController(QObject):
         """Decline a ringing call."""
         self._command(lambda: self.softphone.reject(call_id))
 
+    def make_call(self, line: str, destination: str, lead_id: int | None = None) -> int:
+        """Place a call (SoftphoneError when it cannot be placed); from a lead's card, it is logged on it."""
+        # The softphone reports the new call from inside make_call: the lead must be known before.
+        self._pending_lead = lead_id
+        try:
+            return self.softphone.make_call(line, destination)
+        finally:
+            self._pending_lead = None
+
     def toast(self, call_id: int) -> RingingToast | None:
         """The toast of a ringing call (tests and the benchmark press its buttons)."""
         live = self._live.get(call_id)
@@ -293,6 +304,8 @@ class SoftphoneController(QObject):
                 return
             live = _Live(call)
             self._live[call.call_id] = live
+            if self._pending_lead is not None:
+                self.call_leads[call.call_id] = self._pending_lead
         live.snapshot = call
         if call.direction is CallDirection.OUTBOUND and not live.outbound_logged and call.sip_call_id:
             live.outbound_logged = True
@@ -395,11 +408,12 @@ class SoftphoneController(QObject):
         db = self.context.db
         user_id = self.context.user.id
         channel_id = self.channel_for(call.line)
+        lead_id = self.call_leads.pop(call.call_id, None)
 
         def work() -> object:
             with db.uow() as uow:
                 return log_outbound(
-                    uow, call.sip_call_id, channel_id, call.remote_number, call.started_at, user_id
+                    uow, call.sip_call_id, channel_id, call.remote_number, call.started_at, user_id, lead_id
                 )
 
         self.context.tasks.run(work, None, self._on_task_failed, write=True)

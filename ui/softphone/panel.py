@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -218,7 +221,7 @@ class SoftphonePanel(QDockWidget):
         line = self.line_combo.currentData()
         if not number or line is None:
             return
-        self._run(lambda: self.softphone.make_call(str(line), number))
+        self._run(lambda: self.controller.make_call(str(line), number))
 
     def press(self, digit: str) -> None:
         """A dial-pad key: DTMF during a call, else a digit of the number."""
@@ -276,6 +279,19 @@ class SoftphonePanel(QDockWidget):
         self.lines_dialog = dialog
         return dialog
 
+    def call_number(self, number: str, lead_id: int | None = None) -> int | None:
+        """Click-to-call: dial ``number`` from the chosen line; the call is logged on the lead."""
+        self.show()
+        self.raise_()
+        self.number_edit.setText(number)
+        line = self.line_combo.currentData()
+        if line is None:
+            self.message_label.setText(self.tr("No softphone line is set up on this computer."))
+            return None
+        placed: list[int] = []
+        self._run(lambda: placed.append(self.controller.make_call(str(line), number, lead_id)))
+        return placed[0] if placed else None
+
     def _open_lead(self, lead_id: int) -> None:
         window = self.parentWidget()
         opener = getattr(window, "open_lead", None)
@@ -331,3 +347,36 @@ class SoftphonePanel(QDockWidget):
             self.softphone.call_state_changed.disconnect(self._on_softphone_call)
             self.softphone.registration_changed.disconnect(self._on_softphone_registration_changed)
             self.context.watcher.changed.disconnect(self._on_watcher_changed)
+
+
+def add_call_action(edit: QLineEdit, owner: QWidget, lead_id: Any = None) -> QAction:
+    """Put a "Call" button into a phone field: it dials through the desk's softphone panel.
+
+    ``lead_id`` is an int or a callable returning the lead shown (the call is logged on it).
+    """
+    action = QAction(QCoreApplication.translate("SoftphonePanel", "Call"), edit)
+    action.setObjectName("call_number")
+    action.setToolTip(QCoreApplication.translate("SoftphonePanel", "Call this number"))
+    action.setIcon(edit.style().standardIcon(QStyle.StandardPixmap.SP_DialogYesButton))
+
+    def on_triggered() -> None:
+        number = edit.text().strip()
+        if not number:
+            return
+        # The card is a window of its own, parented to the main window that holds the panel.
+        window = owner.window()
+        panel = getattr(window, "softphone_panel", None)
+        outer = window.parentWidget()
+        if panel is None and outer is not None:
+            panel = getattr(outer.window(), "softphone_panel", None)
+        if panel is None:
+            edit.setToolTip(
+                QCoreApplication.translate("SoftphonePanel", "The softphone is off on this computer.")
+            )
+            return
+        lead = lead_id() if callable(lead_id) else lead_id
+        panel.call_number(number, int(lead) if lead else None)
+
+    action.triggered.connect(on_triggered)
+    edit.addAction(action, QLineEdit.ActionPosition.TrailingPosition)
+    return action
