@@ -137,6 +137,7 @@ class ReportsWorkspace(QWidget):
             alone, without a receiver, the workspace opens it itself).
         report_shown(str): a report's result is on screen (its name; tests, the status bar).
         run_failed(str): a run ended without a table (the sentence shown; also for a cancel).
+        trend_shown(): the leads-per-day line was added under a report (read after its table).
         drill_opened(object): a drill-down window was opened (the ``DrillDownDialog``); it shows
             the first page at once and reads the rest on a pool thread (``DrillDownDialog.completed``).
 
@@ -148,6 +149,7 @@ class ReportsWorkspace(QWidget):
     report_shown = Signal(str)
     run_failed = Signal(str)
     drill_opened = Signal(object)
+    trend_shown = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -160,6 +162,7 @@ class ReportsWorkspace(QWidget):
         self._stale = False  # a change arrived while the workspace was hidden
         self._choices_stale = False  # users, channels or departments changed since the last read
         self._drilling = False
+        self._trend_pending = False
         self._cards: dict[int, Any] = {}
         self.drill_dialogs: list[DrillDownDialog] = []
         self.choices = FilterChoices()
@@ -376,8 +379,8 @@ class ReportsWorkspace(QWidget):
 
     @property
     def busy(self) -> bool:
-        """Whether a run, a pending run or a drill-down is under way."""
-        return self.run is not None or self._run_timer.isActive() or self._drilling
+        """Whether a run, a pending run, its trend line or a drill-down is under way."""
+        return self.run is not None or self._run_timer.isActive() or self._drilling or self._trend_pending
 
     def filters(self) -> ReportFilters:
         """The filters on screen, as the service takes them."""
@@ -397,18 +400,12 @@ class ReportsWorkspace(QWidget):
         run = ReportRun(self._serial, self.report_name(), self.filters())
         self.run = run
         db, actor = self.context.db, self.context.actor
-        trend = run.name in _TREND_REPORTS
 
         # The pool thread gets the database, the actor and the run, never a widget.
         def work() -> ReportOutcome:
             with db.session() as session:
                 result = reports.run_report(session, actor, run.name, run.filters, cancelled=run.cancelled)
-                points = None
-                if trend:
-                    if run.cancelled():
-                        raise _Stopped
-                    points = reports.lead_trend(session, actor, run.filters)
-            return ReportOutcome(result, points)
+            return ReportOutcome(result, None)
 
         self._busy_timer.start()
         self.cancel_button.setEnabled(True)
@@ -506,6 +503,9 @@ class ReportsWorkspace(QWidget):
             self._live_timer.start()
 
     def _on_live_timer(self) -> None:
+        if not self.isVisible():
+            self._stale = True  # hidden since the change came: re-run when shown
+            return
         if self.run is not None or self._run_timer.isActive():
             self._live_timer.start()  # a run is under way; look again after it
             return
@@ -560,6 +560,32 @@ class ReportsWorkspace(QWidget):
         self.shown_run = run
         self._show_result(run, outcome)
         self.report_shown.emit(run.name.value)
+        if run.name in _TREND_REPORTS:
+            self._read_trend(run, outcome.result)
+
+    def _read_trend(self, run: ReportRun, result: ReportResult) -> None:
+        """The trend line, read after the table is on screen (it costs as much as the report)."""
+        db, actor = self.context.db, self.context.actor
+
+        def work() -> tuple[tuple[date, int], ...]:
+            if run.cancelled():
+                raise _Stopped
+            with db.session() as session:
+                return reports.lead_trend(session, actor, run.filters)
+
+        def done(points: tuple[tuple[date, int], ...]) -> None:
+            self._trend_pending = False
+            if self.shown_run is run:  # the table still shows this run's figures
+                self.charts.show_charts(self._charts(result, points))
+                self.trend_shown.emit()
+
+        def failed(error: BaseException) -> None:
+            self._trend_pending = False
+            if self.shown_run is run and not isinstance(error, ReportCancelled | _Stopped):
+                self._show_error(self._failure(error))
+
+        self._trend_pending = True
+        self.context.tasks.run(work, self._guard(done), self._guard(failed))
 
     def _on_run_failed(self, run: ReportRun, error: BaseException) -> None:
         if run is not self.run:
