@@ -155,10 +155,12 @@ def open_drill(qtbot: QtBot, workspace: ReportsWorkspace, channel: str, key: str
 
 
 def test_lead_analysis_counts_leads_of_the_period_by_channel_and_state(
-    app_context: AppContext, qtbot: QtBot
+    app_context: AppContext, qtbot: QtBot, qtmodeltester: Any
 ) -> None:
     seed(app_context.db)
     workspace = open_workspace(qtbot, app_context)
+    for model in (workspace.table_model, workspace.proxy, workspace.totals_model, workspace.list_model):
+        qtmodeltester.check(model)  # with the service's real rows, not only synthetic ones
 
     assert workspace.report_name() is ReportName.LEADS
     assert workspace.title_label.text() == "Lead analysis"

@@ -21,7 +21,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDateTime, QLocale, QMargins, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QLocale, QMargins, Qt, QTime
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
@@ -113,14 +113,16 @@ def trend_line(title: str, label: str, points: Sequence[tuple[date, int]]) -> QC
     series.setName(label)
     series.setPointsVisible(len(points) <= 62)
     for day, count in points:
-        moment = QDateTime(day, QTime(12, 0))  # noon: a day's point sits in the middle of its day
+        moment = QDateTime(_qdate(day), QTime(12, 0))  # noon: a day's point sits in the middle of its day
         series.append(float(moment.toMSecsSinceEpoch()), float(count))
     chart.addSeries(series)
     axis_x = QDateTimeAxis()
     axis_x.setFormat(_short_date_format())
     axis_x.setTickCount(max(2, min(6, len(points))))  # room for each date label
     if points:
-        axis_x.setRange(QDateTime(points[0][0], QTime(0, 0)), QDateTime(points[-1][0], QTime(23, 59)))
+        axis_x.setRange(
+            QDateTime(_qdate(points[0][0]), QTime(0, 0)), QDateTime(_qdate(points[-1][0]), QTime(23, 59))
+        )
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(axis_x)
     axis_y = QValueAxis()
@@ -131,6 +133,10 @@ def trend_line(title: str, label: str, points: Sequence[tuple[date, int]]) -> QC
     series.attachAxis(axis_y)
     chart.legend().hide()
     return chart
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
 
 
 def _short_date_format() -> str:
