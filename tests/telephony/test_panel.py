@@ -218,3 +218,33 @@ def test_the_lead_cards_phone_calls_through_the_softphone_and_the_call_is_on_the
         assert (record.direction, record.lead_id) == ("out", lead.id)
     qtbot.waitUntil(lambda: card.calls_view.model.rowCount() == 1, timeout=10_000)
     card.close()
+
+
+def test_a_ring_is_logged_when_the_database_comes_back_and_its_end_after_it(
+    fake_desk: FakeDesk, db: Database, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from app.persistence.models import Interaction, Lead
+
+    original = fake_desk.context.db.uow
+    away = {"left": 2}
+
+    def flaky_uow() -> object:
+        if away["left"]:
+            away["left"] -= 1
+            raise OperationalError("BEGIN", None, Exception("the server is away"))
+        return original()
+
+    monkeypatch.setattr(fake_desk.context.db, "uow", flaky_uow)
+    fake_desk.controller.retry_delays_ms = (100,)
+    messages: list[str] = []
+    fake_desk.controller.failed.connect(messages.append)
+    call = fake_desk.phone.ring("<sip:+79161234567@10.0.0.9>")
+    qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
+    toast = fake_desk.controller.toast(call.call_id)
+    assert toast is not None and "trying again" in toast.note_label.text()
+    fake_desk.phone.remote_cancel(call.call_id)  # the caller gives up while the database is away
+    qtbot.waitUntil(lambda: count(db, CallRecord, CallRecord.end_at.is_not(None)) == 1, timeout=10_000)
+    assert count(db, Lead) == 1 and count(db, Interaction) == 1
+    assert len(fake_desk.rings) == 1

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.domain.enums import CallResult
+from app.domain.errors import ValidationError
 from app.services.calls import (
     CallChannels,
     InboundCall,
@@ -48,6 +51,8 @@ from ui.softphone.lines import AccountSettings
 from ui.softphone.toast import RingingToast
 
 log = logging.getLogger(__name__)
+
+RETRY_DELAYS_MS = (1_000, 3_000, 10_000, 30_000, 60_000)
 
 RESULTS = {
     EndReason.COMPLETED: CallResult.ANSWERED,
@@ -82,6 +87,17 @@ class _Live:
     outbound_logged: bool = False
     recording_logged: bool = False
     wizard_done: bool = False
+
+
+@dataclass(slots=True)
+class _Chain:
+    """One call's database writes, run in order; a failed write is retried before the next runs."""
+
+    pending: deque[tuple[str, Callable[[], Any], Callable[[Any], None] | None]] = field(
+        default_factory=deque
+    )
+    running: bool = False
+    attempts: int = 0
 
 
 class SoftphoneController(QObject):
@@ -123,6 +139,10 @@ class SoftphoneController(QObject):
         self.channels: CallChannels | None = None
         self.call_leads: dict[int, int] = {}  # outbound call id → the lead it was placed from
         self._pending_lead: int | None = None
+        # A call's writes wait for each other (an end never before its ring) and are retried when
+        # the database is away: a ringing call must never be lost.
+        self._chains: dict[int, _Chain] = {}
+        self.retry_delays_ms: tuple[int, ...] = RETRY_DELAYS_MS
         self.wizards: dict[int, QWidget] = {}
         self._live: dict[int, _Live] = {}
         self._connected = True
@@ -286,14 +306,7 @@ class SoftphoneController(QObject):
             if live.wizard_wanted:
                 self._open_wizard(live)
 
-        def failed(error: BaseException) -> None:
-            log.error("logging the ring of %s failed", call.sip_call_id, exc_info=error)
-            text = self.tr("The call could not be logged: %1").replace("%1", str(error))
-            if live.toast is not None:
-                live.toast.set_message(text)
-            self.failed.emit(text)
-
-        self.context.tasks.run(work, done, failed, write=True)
+        self._write(call.call_id, "ring", work, done)
 
     # ------------------------------------------------------------------------------ call states
 
@@ -385,7 +398,7 @@ class SoftphoneController(QObject):
             with db.uow() as uow:
                 return call_answered(uow, call.sip_call_id, answered_at, user_id, outbound=outbound)
 
-        self.context.tasks.run(work, None, self._on_task_failed, write=True)
+        self._write(call.call_id, "answer", work)
 
     def _log_end(self, call: CallSnapshot) -> None:
         db = self.context.db
@@ -402,7 +415,7 @@ class SoftphoneController(QObject):
                     uow, call.sip_call_id, ended_at, result, outbound=outbound, answered_elsewhere=elsewhere
                 ).record
 
-        self.context.tasks.run(work, self.call_logged.emit, self._on_task_failed, write=True)
+        self._write(call.call_id, "end", work, self.call_logged.emit)
 
     def _log_outbound(self, call: CallSnapshot) -> None:
         db = self.context.db
@@ -416,7 +429,7 @@ class SoftphoneController(QObject):
                     uow, call.sip_call_id, channel_id, call.remote_number, call.started_at, user_id, lead_id
                 )
 
-        self.context.tasks.run(work, None, self._on_task_failed, write=True)
+        self._write(call.call_id, "outbound", work)
 
     def _log_recording(self, call: CallSnapshot) -> None:
         db = self.context.db
@@ -427,7 +440,59 @@ class SoftphoneController(QObject):
             with db.uow() as uow:
                 set_recording(uow, call.sip_call_id, path, outbound=outbound)
 
-        self.context.tasks.run(work, None, self._on_task_failed, write=True)
+        self._write(call.call_id, "recording", work)
+
+    def _write(
+        self, call_id: int, what: str, work: Callable[[], Any], on_done: Callable[[Any], None] | None = None
+    ) -> None:
+        chain = self._chains.setdefault(call_id, _Chain())
+        chain.pending.append((what, work, on_done))
+        if not chain.running:
+            self._run_next(call_id)
+
+    def _run_next(self, call_id: int) -> None:
+        chain = self._chains.get(call_id)
+        if chain is None or chain.running:
+            return
+        if not chain.pending:
+            del self._chains[call_id]
+            return
+        chain.running = True
+        what, work, on_done = chain.pending[0]
+
+        def done(result: Any) -> None:
+            chain.pending.popleft()
+            chain.running = False
+            chain.attempts = 0
+            if on_done is not None:
+                try:
+                    on_done(result)
+                except Exception:
+                    log.exception("handling the %s of call %s failed", what, call_id)
+            self._run_next(call_id)
+
+        def failed(error: BaseException) -> None:
+            chain.running = False
+            chain.attempts += 1
+            if isinstance(error, ValidationError) or not self._connected:
+                # Bad input does not get better by waiting; a closed desk no longer retries.
+                log.error("the %s of call %s was not logged", what, call_id, exc_info=error)
+                chain.pending.popleft()
+                chain.attempts = 0
+                self.failed.emit(self.tr("The call could not be logged: %1").replace("%1", str(error)))
+                self._run_next(call_id)
+                return
+            delay = self.retry_delays_ms[min(chain.attempts, len(self.retry_delays_ms)) - 1]
+            log.warning("logging the %s of call %s failed (%s); again in %d ms", what, call_id, error, delay)
+            if chain.attempts == 1:
+                text = self.tr("The call is not logged yet (%1); trying again.").replace("%1", str(error))
+                live = self._live.get(call_id)
+                if live is not None and live.toast is not None:
+                    live.toast.set_message(text)
+                self.failed.emit(text)
+            QTimer.singleShot(delay, self, lambda: self._run_next(call_id))
+
+        self.context.tasks.run(work, done, failed, write=True)
 
     def _on_task_failed(self, error: BaseException) -> None:
         log.error("a call-log write failed", exc_info=error)
