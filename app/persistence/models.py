@@ -254,7 +254,15 @@ class Client(Base):
     """A company or a private person."""
 
     __tablename__ = "clients"
-    __table_args__ = (_enum_check("kind", ClientKind),)
+    __table_args__ = (
+        _enum_check("kind", ClientKind),
+        # Control report (migration 0009): a manager's clients and their check facts, index only.
+        Index(
+            "ix_clients_report_control",
+            "responsible_user_id", "open_interest_count", "next_planned_at", "portrait_filled",
+            "contact_point_count",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), default=ClientKind.PERSON.value)
@@ -268,6 +276,13 @@ class Client(Base):
     portrait: Mapped[str | None] = mapped_column(Text)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Kept by triggers (migration 0009) for the control report: interests on an open stage, phone
+    # and e-mail contact points, the earliest planned interaction; 1/0 whether the portrait is filled
+    # (and a company's INN).
+    open_interest_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    contact_point_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    portrait_filled: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    next_planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ContactPerson(Base):
@@ -453,6 +468,31 @@ class Lead(Base):
             "ix_leads_report_sources",
             "ad_source", "received_at", "quality", "state", "channel_id", "responsible_user_id",
         ),
+        # Response-time report: the stored response seconds in group order; unanswered leads with a
+        # deadline (the "decided" count) from a small partial index. Predicate verbatim in
+        # app/services/report_queries.py.
+        Index(
+            "ix_leads_report_response",
+            "channel_id", "responsible_user_id", "response_seconds", "response_within_sla", "received_at",
+            "quality",
+        ),
+        Index(
+            "ix_leads_report_unanswered",
+            "received_at", "sla_due_at", "channel_id", "responsible_user_id", "quality",
+            sqlite_where=text("first_action_at IS NULL AND sla_due_at IS NOT NULL"),
+            postgresql_where=text("first_action_at IS NULL AND sla_due_at IS NOT NULL"),
+        ),
+        # KPI: open leads past their deadline, whatever the period.
+        Index(
+            "ix_leads_report_overdue",
+            "sla_due_at", "responsible_user_id", "channel_id", "quality",
+            sqlite_where=text(
+                "state NOT IN ('converted', 'repeat_processed', 'rejected') AND sla_due_at IS NOT NULL"
+            ),
+            postgresql_where=text(
+                "state NOT IN ('converted', 'repeat_processed', 'rejected') AND sla_due_at IS NOT NULL"
+            ),
+        ),
         # The My Sales board (migration 0003): unprocessed leads oldest first, in index order, so the
         # first page of 100,000 open leads is read without sorting; partial, so closed leads (the
         # bulk of a year) cost nothing; the trailing kind lets the kind filter skip rows without
@@ -516,6 +556,10 @@ class Lead(Base):
     quality: Mapped[str] = mapped_column(String(16), default=LeadQuality.UNCHECKED.value)
     sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     first_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Kept by triggers (migration 0009) for the response-time report: whole seconds from received_at
+    # to first_action_at, and 1/0 whether first_action_at <= sla_due_at (NULL without either).
+    response_seconds: Mapped[int | None] = mapped_column(Integer)
+    response_within_sla: Mapped[int | None] = mapped_column(Integer)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     processor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     rejection_reason_id: Mapped[int | None] = mapped_column(
@@ -559,11 +603,14 @@ class CallRecord(Base):
             name="result_valid",
         ),
         Index("ix_call_records_ring_at", "ring_at"),
-        # Missed-calls report (migration 0009): the period's missed inbound calls from the index
-        # alone, and the first call back to a number by one seek.
+        # Missed-calls report (migration 0009): the missed inbound calls in group order from a partial
+        # index carrying the stored call-back facts (predicate verbatim in report_queries.py), and
+        # the first call back to a number by one seek (used by the triggers).
         Index(
             "ix_call_records_report_missed",
-            "direction", "ring_at", "result", "channel_id", "lead_id", "caller_phone",
+            "channel_id", "lead_responsible_user_id", "callback_seconds", "ring_at", "lead_id",
+            sqlite_where=text("direction = 'in' AND result <> 'answered'"),
+            postgresql_where=text("direction = 'in' AND result <> 'answered'"),
         ),
         Index("ix_call_records_callback", "caller_phone", "direction", "ring_at"),
     )
@@ -584,6 +631,12 @@ class CallRecord(Base):
     recording_path: Mapped[str | None] = mapped_column(String(1000))
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"), index=True)
+    # Kept by triggers (migration 0009) for the missed-calls report: on an inbound call, the first
+    # outbound call to the same number after it and the whole seconds to it; the lead's
+    # responsible user (now).
+    callback_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    callback_seconds: Mapped[int | None] = mapped_column(Integer)
+    lead_responsible_user_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class ConnectorLease(Base):
