@@ -140,7 +140,9 @@ def test_window_geometry_and_workspace_are_remembered(
     qtbot.addWidget(first)
     first.show()
     qtbot.waitExposed(first)
-    first.resize(701, 555)  # inside the offscreen screen (restoring clamps to it)
+    # Inside the offscreen screen (800×600; restoring clamps to it) and above the Reports
+    # workspace's minimum width plus the navigation bar.
+    first.resize(781, 555)
     first.show_workspace("reports")
     first.close()
     assert not settings.get(WINDOW_GEOMETRY).isEmpty()
@@ -149,7 +151,7 @@ def test_window_geometry_and_workspace_are_remembered(
     second = MainWindow(app_context, settings=settings, use_tray=False)
     qtbot.addWidget(second)
     assert second.current_workspace() == "reports"
-    assert second.size() == QSize(701, 555)
+    assert second.size() == QSize(781, 555)
     second.close()
 
 

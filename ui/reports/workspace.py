@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QListView,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -204,7 +205,7 @@ class ReportsWorkspace(QWidget):
         self.report_list.setModel(self.list_model)
         self.report_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.report_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.report_list.setMinimumWidth(180)
+        self.report_list.setMinimumWidth(120)
         self.report_list.setMaximumWidth(220)
         self.report_list.setSpacing(2)
 
@@ -214,6 +215,9 @@ class ReportsWorkspace(QWidget):
         self.hint_label = QLabel()
         self.hint_label.setObjectName("report_hint")
         self.hint_label.setStyleSheet("color: palette(mid);")
+        # The hint yields its width (clipped, whole text in the tooltip) so that the workspace fits
+        # a 700-pixel window instead of forcing the main window wider.
+        self.hint_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.filter_bar = FilterBar()
         self.refresh_button = QPushButton(self.tr("&Refresh"))
@@ -684,6 +688,7 @@ class ReportsWorkspace(QWidget):
         name = self.report_name()
         self.title_label.setText(words.report_title(name))
         self.hint_label.setText(words.report_hint(name))
+        self.hint_label.setToolTip(words.report_hint(name))
 
     def _drill_caption(self, result: ReportResult, row: Mapping[str, Any], column_key: str | None) -> str:
         labels = [
