@@ -41,6 +41,14 @@ pytestmark = offscreen_windows
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_now() -> None:
+    """Times are relative to the start of each test, not of the session (a long run would shift
+    every age shown by the minutes the suite has taken so far)."""
+    global NOW
+    NOW = datetime.now(UTC).replace(microsecond=0)
+
+
 class FakeMessenger:
     """A messenger account that records what it was asked to send (``fail``: it is unreachable)."""
 

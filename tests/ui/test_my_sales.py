@@ -52,6 +52,14 @@ pytestmark = offscreen_windows
 T0 = datetime.now(UTC) - timedelta(hours=3)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_t0() -> None:
+    """Times are relative to the start of each test, not of the session (a long run would shift
+    every age shown by the minutes the suite has taken so far)."""
+    global T0
+    T0 = datetime.now(UTC) - timedelta(hours=3)
+
+
 def at(minutes: int) -> datetime:
     return T0 + timedelta(minutes=minutes)
 

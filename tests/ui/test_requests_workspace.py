@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QMenu
 from pytestqt.modeltest import ModelTester
@@ -21,6 +22,14 @@ from ui.requests.request_table_model import Column
 pytestmark = offscreen_windows
 
 NOW = datetime.now(UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_now() -> None:
+    """Times are relative to the start of each test, not of the session (a long run would shift
+    every age shown by the minutes the suite has taken so far)."""
+    global NOW
+    NOW = datetime.now(UTC)
 
 
 def ago(minutes: int) -> datetime:
