@@ -15,7 +15,7 @@
 <context>
     <name>DrillDownDialog</name>
     <message numerus="yes">
-        <location filename="../../ui/reports/drill.py" line="+155"/>
+        <location filename="../../ui/reports/drill.py" line="+161"/>
         <source>the first %Ln rows; reading the rest…</source>
         <translation>
             <numerusform>the first %Ln row; reading the rest…</numerusform>
@@ -72,7 +72,7 @@
 <context>
     <name>ReportsWorkspace</name>
     <message numerus="yes">
-        <location filename="../../ui/reports/workspace.py" line="+589"/>
+        <location filename="../../ui/reports/workspace.py" line="+637"/>
         <source>%Ln row(s) · %1 · made at %2</source>
         <translation>
             <numerusform>%Ln row · %1 · made at %2</numerusform>

@@ -129,6 +129,24 @@
     </message>
 </context>
 <context>
+    <name>AccountsModel</name>
+    <message>
+        <location filename="../../ui/softphone/lines_dialog.py" line="+59"/>
+        <source>Name</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Account</source>
+        <translation>Учётная запись</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Transport</source>
+        <translation>Транспорт</translation>
+    </message>
+</context>
+<context>
     <name>AppSettings</name>
     <message>
         <location filename="../../ui/app_settings.py" line="+51"/>
@@ -1336,7 +1354,7 @@
         <translation>Чтобы открыть карточку лида, дважды щёлкните по нему (или нажмите Enter).</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+15"/>
         <source>Saved to %1</source>
         <translation>Сохранено в файл %1</translation>
     </message>
@@ -2033,7 +2051,7 @@
         <translation>Загрузка…</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+50"/>
         <source>&amp;History</source>
         <translation>&amp;История</translation>
     </message>
@@ -2268,6 +2286,99 @@
         <location line="+6"/>
         <source>The due time has passed already.</source>
         <translation>Срок уже прошёл.</translation>
+    </message>
+</context>
+<context>
+    <name>LinesDialog</name>
+    <message>
+        <location filename="../../ui/softphone/lines_dialog.py" line="+75"/>
+        <source>Softphone lines</source>
+        <translation>Линии софтфона</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>&amp;Add</source>
+        <translation>&amp;Добавить</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Remove</source>
+        <translation>&amp;Удалить</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>pbx.example.com or 10.0.0.5:5060</source>
+        <translation>pbx.example.com или 10.0.0.5:5060</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the same as the user</source>
+        <translation>как у пользователя</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the registrar&apos;s host</source>
+        <translation>хост регистратора</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>unchanged</source>
+        <translation>без изменений</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The default call channel</source>
+        <translation>Канал звонков по умолчанию</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Название:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>R&amp;egistrar:</source>
+        <translation>&amp;Регистратор:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;User (extension):</source>
+        <translation>&amp;Пользователь (внутренний номер):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Au&amp;thentication user:</source>
+        <translation>Пользователь для &amp;авторизации:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Domain:</source>
+        <translation>Д&amp;омен:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Transport:</source>
+        <translation>&amp;Транспорт:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outbound &amp;proxy:</source>
+        <translation>Исходящий п&amp;рокси:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pass&amp;word:</source>
+        <translation>Па&amp;роль:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Call channel:</source>
+        <translation>&amp;Канал звонков:</translation>
+    </message>
+    <message>
+        <location line="+134"/>
+        <source>Each account needs a registrar and a user.</source>
+        <translation>Для каждой учётной записи нужны регистратор и пользователь.</translation>
     </message>
 </context>
 <context>
@@ -3284,7 +3395,7 @@
 <context>
     <name>ReportCharts</name>
     <message>
-        <location filename="../../ui/reports/workspace.py" line="+615"/>
+        <location filename="../../ui/reports/workspace.py" line="+663"/>
         <source>Leads per day</source>
         <translation>Лиды по дням</translation>
     </message>
@@ -3294,7 +3405,7 @@
         <translation>Лиды</translation>
     </message>
     <message>
-        <location line="+139"/>
+        <location line="+140"/>
         <source>Leads by state and channel kind</source>
         <translation>Лиды по состояниям и видам каналов</translation>
     </message>
@@ -3818,12 +3929,12 @@
 <context>
     <name>ReportsWorkspace</name>
     <message>
-        <location filename="../../ui/reports/workspace.py" line="-577"/>
+        <location filename="../../ui/reports/workspace.py" line="-621"/>
         <source>Reports</source>
         <translation>Отчёты</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Обновить</translation>
     </message>
@@ -3833,7 +3944,7 @@
         <translation>Сформировать отчёт заново (F5)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>The report is being made</source>
         <translation>Отчёт формируется</translation>
     </message>
@@ -3878,17 +3989,17 @@
         <translation>Отменить формирование отчёта</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+98"/>
         <source>There are no rows behind this figure.</source>
         <translation>У этого значения нет расшифровки.</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+100"/>
         <source>Saved to %1</source>
         <translation>Сохранено в %1</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+59"/>
         <source>The report was cancelled; the table still shows the previous result.</source>
         <translation>Формирование отчёта отменено; в таблице по-прежнему показан предыдущий результат.</translation>
     </message>
@@ -4842,17 +4953,22 @@
 <context>
     <name>SoftphoneController</name>
     <message>
-        <location filename="../../ui/softphone/controller.py" line="+257"/>
+        <location filename="../../ui/softphone/controller.py" line="+482"/>
         <source>The call could not be logged: %1</source>
         <translation>Не удалось записать звонок в журнал: %1</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="-128"/>
         <source>Calls cannot be recorded in %1: %2</source>
         <translation>Невозможно записывать звонки в %1: %2</translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+134"/>
+        <source>The call is not logged yet (%1); trying again.</source>
+        <translation>Звонок ещё не записан в журнал (%1); повторяем попытку.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>The call log could not be written: %1</source>
         <translation>Не удалось записать журнал звонков: %1</translation>
     </message>
@@ -4915,7 +5031,7 @@
 <context>
     <name>SoftphonePanel</name>
     <message>
-        <location filename="../../ui/softphone/panel.py" line="+48"/>
+        <location filename="../../ui/softphone/panel.py" line="+52"/>
         <source>Softphone</source>
         <translation>Софтфон</translation>
     </message>
@@ -4936,12 +5052,12 @@
     </message>
     <message>
         <location line="+18"/>
-        <location line="+92"/>
+        <location line="+99"/>
         <source>No call</source>
         <translation>Нет звонка</translation>
     </message>
     <message>
-        <location line="-90"/>
+        <location line="-97"/>
         <source>&amp;Answer</source>
         <translation>&amp;Ответить</translation>
     </message>
@@ -4972,11 +5088,16 @@
     </message>
     <message>
         <location line="+6"/>
+        <source>&amp;Lines…</source>
+        <translation>&amp;Линии…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>&amp;Record calls</source>
         <translation>Зап&amp;исывать звонки</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+27"/>
         <source>Recent calls</source>
         <translation>Последние звонки</translation>
     </message>
@@ -5011,9 +5132,29 @@
         <translation>Разговор с %1</translation>
     </message>
     <message>
-        <location line="+113"/>
+        <location line="+90"/>
+        <source>No softphone line is set up on this computer.</source>
+        <translation>На этом компьютере не настроена ни одна линия софтфона.</translation>
+    </message>
+    <message>
+        <location line="+49"/>
         <source>The calls could not be read: %1</source>
         <translation>Не удалось прочитать звонки: %1</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Call</source>
+        <translation>Позвонить</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Call this number</source>
+        <translation>Позвонить на этот номер</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>The softphone is off on this computer.</source>
+        <translation>Софтфон на этом компьютере выключен.</translation>
     </message>
 </context>
 <context>
@@ -6124,7 +6265,7 @@
     </message>
     <message>
         <location filename="../../ui/reports/models.py" line="+211"/>
-        <location filename="../../ui/reports/workspace.py" line="+57"/>
+        <location filename="../../ui/reports/workspace.py" line="+58"/>
         <source>Total</source>
         <translation>Итого</translation>
     </message>
