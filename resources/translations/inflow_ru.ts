@@ -2363,12 +2363,12 @@
     <message>
         <location line="+1"/>
         <source>Outbound &amp;proxy:</source>
-        <translation>Исходящий п&amp;рокси:</translation>
+        <translation>Исходящий прокс&amp;и:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Pass&amp;word:</source>
-        <translation>Па&amp;роль:</translation>
+        <translation>Паро&amp;ль:</translation>
     </message>
     <message>
         <location line="+1"/>
