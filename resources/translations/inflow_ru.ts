@@ -5954,12 +5954,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+26"/>
+        <location line="+29"/>
         <source>E-mail</source>
         <translation>Эл. почта</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-28"/>
         <source>Dialogs</source>
         <translation>Диалоги</translation>
     </message>
@@ -5970,12 +5970,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>Received</source>
         <translation>Поступил</translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-15"/>
         <source>Marked as a duplicate</source>
         <translation>Отмечен как дубль</translation>
     </message>
@@ -6000,7 +6000,22 @@
         <translation>Возвращён в работу</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
+        <source>Missed call</source>
+        <translation>Пропущенный звонок</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Shared a phone number</source>
+        <translation>Поделился номером телефона</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Linked to a client</source>
+        <translation>Привязан к клиенту</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Number</source>
         <translation>Номер</translation>
     </message>

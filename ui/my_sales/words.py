@@ -45,6 +45,9 @@ ACTIONS = {
     "in_progress": QT_TRANSLATE_NOOP("Words", "Taken in progress"),
     "returned": QT_TRANSLATE_NOOP("Words", "Returned to work"),
     "converted": QT_TRANSLATE_NOOP("Words", "Converted"),
+    "call_missed": QT_TRANSLATE_NOOP("Words", "Missed call"),
+    "contact_shared": QT_TRANSLATE_NOOP("Words", "Shared a phone number"),
+    "client_linked": QT_TRANSLATE_NOOP("Words", "Linked to a client"),
 }
 
 # The lead's fields as the card and the history name them.
