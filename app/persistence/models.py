@@ -466,7 +466,7 @@ class Lead(Base):
         ),
         Index(
             "ix_leads_report_sources",
-            "ad_source", "received_at", "quality", "state", "channel_id", "responsible_user_id",
+            "ad_source", "quality", "state", "received_at", "channel_id", "responsible_user_id",
         ),
         # Response-time report: the stored response seconds in group order; unanswered leads with a
         # deadline (the "decided" count) from a small partial index. Predicate verbatim in

@@ -34,7 +34,7 @@ LEAD_INDEXES = {
         "state", "rejection_reason_id", "channel_id", "responsible_user_id", "received_at", "quality",
     ],
     "ix_leads_report_sources": [
-        "ad_source", "received_at", "quality", "state", "channel_id", "responsible_user_id",
+        "ad_source", "quality", "state", "received_at", "channel_id", "responsible_user_id",
     ],
     "ix_leads_report_response": [
         "channel_id", "responsible_user_id", "response_seconds", "response_within_sla", "received_at", "quality",
