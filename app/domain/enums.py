@@ -74,6 +74,8 @@ class ExclusionKind(StrEnum):
     PHONE = "phone"
     EMAIL = "email"
     DOMAIN = "domain"
+    # A messenger user as stored on leads and conversations ("telegram:<user id>").
+    MESSENGER = "messenger"
 
 
 class StageKind(StrEnum):

@@ -1230,8 +1230,12 @@ def remove_exclusion(uow: UnitOfWork, actor: Actor, exclusion_id: int) -> None:
     session.flush()
 
 
+_MESSENGER_RE = re.compile(r"^[a-z][a-z0-9_-]*:[^\s:]+$")
+
+
 def exclusion_value(kind: ExclusionKind | str, value: str, region: str = "RU") -> str:
-    """The stored form of an exclusion: E.164 phone, lower-case e-mail, lower-case domain."""
+    """The stored form of an exclusion: E.164 phone, lower-case e-mail, lower-case domain,
+    lower-case messenger user."""
     kind = ExclusionKind(kind)
     text = value.strip()
     if not text:
@@ -1246,6 +1250,12 @@ def exclusion_value(kind: ExclusionKind | str, value: str, region: str = "RU") -
         if mail is None:
             raise InvalidField("value", f"'{text}' is not an e-mail address.")
         return mail
+    if kind is ExclusionKind.MESSENGER:
+        # As leads and conversations store it: "<messenger>:<user id>", e.g. "telegram:123456789".
+        user = text.lower()
+        if not _MESSENGER_RE.match(user):
+            raise InvalidField("value", f"'{text}' is not a messenger user (like telegram:123456789).")
+        return user
     domain = text.lower().removeprefix("mailto:").lstrip("@")
     if "@" in domain:
         domain = domain.rsplit("@", 1)[1]

@@ -355,6 +355,7 @@ _EXCLUSIONS = select(Exclusion.kind, Exclusion.value, Exclusion.id).where(
         _kind_in(ExclusionKind.PHONE, "phones"),
         _kind_in(ExclusionKind.EMAIL, "emails"),
         _kind_in(ExclusionKind.DOMAIN, "domains"),
+        _kind_in(ExclusionKind.MESSENGER, "messengers"),
     )
 )
 
@@ -484,11 +485,17 @@ def _existing_leads(session: Session, prepared: Iterable[_Prepared]) -> dict[tup
 def _matching_exclusions(session: Session, prepared: Sequence[_Prepared]) -> dict[tuple[str, str], int]:
     phones = {p.phone for p in prepared if p.phone}
     emails = {p.email for p in prepared if p.email}
-    if not phones and not emails:
+    messengers = {p.messenger for p in prepared if p.messenger}
+    if not phones and not emails and not messengers:
         return {}
     rows = session.connection().execute(
         _EXCLUSIONS,
-        {"phones": list(phones), "emails": list(emails), "domains": list({email_domain(e) for e in emails})},
+        {
+            "phones": list(phones),
+            "emails": list(emails),
+            "domains": list({email_domain(e) for e in emails}),
+            "messengers": list(messengers),
+        },
     )
     return {(kind, value): exclusion_id for kind, value, exclusion_id in rows}
 
@@ -502,6 +509,8 @@ def _excluded_by(exclusions: dict[tuple[str, str], int], prep: _Prepared) -> tup
     if prep.email:
         checks.append((ExclusionKind.EMAIL.value, prep.email))
         checks.append((ExclusionKind.DOMAIN.value, email_domain(prep.email)))
+    if prep.messenger:
+        checks.append((ExclusionKind.MESSENGER.value, prep.messenger))
     for key in checks:
         if key in exclusions:
             return exclusions[key], f"{key[1]} is on the exclusion list."

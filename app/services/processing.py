@@ -267,7 +267,11 @@ def mark_spam(
     dto = reject_lead(uow, actor, lead_id, reason_code="spam", expected_version=expected_version)
     if add_to_exclusions:
         session = uow.session
-        for kind, value in ((ExclusionKind.PHONE, dto.phone), (ExclusionKind.EMAIL, dto.email)):
+        for kind, value in (
+            (ExclusionKind.PHONE, dto.phone),
+            (ExclusionKind.EMAIL, dto.email),
+            (ExclusionKind.MESSENGER, dto.messenger_user),
+        ):
             if value and session.scalars(
                 select(Exclusion.id).where(Exclusion.kind == kind.value, Exclusion.value == value)
             ).first() is None:

@@ -736,6 +736,11 @@ def test_exclusion_list(db: Database, admin: Actor) -> None:
     assert mail.value == "spam@mail.ru"
     domain = run(db, conf.add_exclusion, admin, "domain", "@Supplier.RU")
     assert domain.value == "supplier.ru"
+    spammer = run(db, conf.add_exclusion, admin, "messenger", " Telegram:123456 ")
+    assert (spammer.kind, spammer.value) == (ExclusionKind.MESSENGER, "telegram:123456")
+    with pytest.raises(InvalidField) as error:
+        run(db, conf.add_exclusion, admin, "messenger", "просто текст")
+    assert "not a messenger user" in failure(error)
     with pytest.raises(InvalidField) as error:
         run(db, conf.add_exclusion, admin, "phone", "позвоните")
     assert error.value.field == "value" and "not a phone number" in failure(error)
@@ -752,6 +757,7 @@ def test_exclusion_list(db: Database, admin: Actor) -> None:
         ("phone", "+79161234567"),
         ("email", "spam@mail.ru"),
         ("domain", "supplier.ru"),
+        ("messenger", "telegram:123456"),
     }
     run(db, conf.remove_exclusion, admin, phone.id)
     with db.session() as session:

@@ -251,6 +251,16 @@ def test_a_shared_phone_on_the_exclusion_list_makes_no_lead(db: Database) -> Non
     assert conversation_of(db, result.conversation_id).phone == "+74951112233"
 
 
+def test_a_messenger_user_on_the_exclusion_list_makes_no_lead(db: Database) -> None:
+    channel_id = dialog_channel(db)
+    build(db, make_exclusion, "messenger", "telegram:31")
+    [result] = ingest(db, channel_id, message(31, "Купите рекламу"))
+    assert result.outcome is IngestOutcome.EXCLUDED and result.lead_id is None
+    [other] = ingest(db, channel_id, message(32, "Нужна консультация"))
+    assert other.outcome is IngestOutcome.NEW_LEAD
+    assert count(db, Lead) == 1 and count(db, ConversationMessage) == 2
+
+
 def test_a_phone_shared_during_an_open_lead_identifies_the_client(db: Database) -> None:
     channel_id = dialog_channel(db)
     client = build(db, make_client, "ООО Сирень", phones=["+7 903 555-66-77"])

@@ -220,6 +220,7 @@ def test_blank_external_id_is_no_key(db: Database) -> None:
         ("phone", "+7 916 555-44-33", {"phone": "8 (916) 555-44-33"}),
         ("email", "supplier@partner.ru", {"email": "Supplier@Partner.RU"}),
         ("domain", "Partner.RU", {"email": "anyone@partner.ru"}),
+        ("messenger", "telegram:777001", {"messenger_user": "telegram:777001"}),
     ],
 )
 def test_excluded_contact_makes_no_lead_but_is_logged(

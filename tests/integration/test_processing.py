@@ -497,6 +497,18 @@ def test_mark_spam_adds_the_contact_to_the_exclusion_list(db: Database, desk: De
     assert mail.outcome is IntakeOutcome.EXCLUDED
 
 
+def test_mark_spam_excludes_a_messenger_user(db: Database, desk: Desk) -> None:
+    first = take_in(db, desk.channel, external_id="tg-1", messenger_user="telegram:4242", subject="Реклама")
+    assert first.lead is not None
+    with db.uow() as uow:
+        mark_spam(uow, actor_of(db, desk.manager), first.lead.id, add_to_exclusions=True)
+    with db.session() as session:
+        listed = {(e.kind, e.value) for e in session.scalars(select(Exclusion))}
+    assert listed == {("messenger", "telegram:4242")}
+    again = take_in(db, desk.channel, external_id="tg-2", messenger_user="telegram:4242")
+    assert again.outcome is IntakeOutcome.EXCLUDED and again.lead is None
+
+
 def test_mark_spam_twice_lists_the_contact_once(db: Database, desk: Desk) -> None:
     first = desk.lead(db, "8 (916) 999-88-77")
     second = desk.lead(db, "+7 916 999 88 77")

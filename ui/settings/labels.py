@@ -66,6 +66,7 @@ _EXCLUSION = {
     ExclusionKind.PHONE: str(QT_TRANSLATE_NOOP("SettingsLabels", "Phone")),
     ExclusionKind.EMAIL: str(QT_TRANSLATE_NOOP("SettingsLabels", "E-mail")),
     ExclusionKind.DOMAIN: str(QT_TRANSLATE_NOOP("SettingsLabels", "Whole mail domain")),
+    ExclusionKind.MESSENGER: str(QT_TRANSLATE_NOOP("SettingsLabels", "Messenger user")),
 }
 _ZONE_FIELD = {
     ZoneField.SOURCE: str(QT_TRANSLATE_NOOP("SettingsLabels", "Advertising source")),

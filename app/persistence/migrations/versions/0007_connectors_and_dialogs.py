@@ -109,6 +109,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_conversation_messages_lead_id'), ['lead_id'], unique=False)
 
     # ### end Alembic commands ###
+    _exclusion_kinds(("phone", "email", "domain", "messenger"))
     _move_web_form_tokens()
     if op.get_bind().dialect.name == "postgresql":
         for table in WATCHED:
@@ -116,6 +117,14 @@ def upgrade() -> None:
                 f"CREATE TRIGGER {table}_notify_change AFTER INSERT OR UPDATE OR DELETE ON {table} "
                 "FOR EACH STATEMENT EXECUTE FUNCTION inflow_notify_change()"
             )
+
+
+def _exclusion_kinds(kinds: tuple[str, ...]) -> None:
+    """The exclusion list learns messenger users (a Telegram spammer who never shares a phone)."""
+    allowed = ", ".join(f"'{kind}'" for kind in kinds)
+    with op.batch_alter_table("exclusions", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_exclusions_kind_valid"), type_="check")
+        batch_op.create_check_constraint(op.f("ck_exclusions_kind_valid"), f"kind IN ({allowed})")
 
 
 # The web-form token digest that channels kept in settings before intake_tokens existed.
@@ -167,6 +176,8 @@ def _restore_web_form_tokens() -> None:
 
 def downgrade() -> None:
     _restore_web_form_tokens()
+    op.execute("DELETE FROM exclusions WHERE kind = 'messenger'")
+    _exclusion_kinds(("phone", "email", "domain"))
     if op.get_bind().dialect.name == "postgresql":
         for table in WATCHED:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_notify_change ON {table}")
