@@ -1433,6 +1433,11 @@
         <source>e.g. example.ru: every address there</source>
         <translation>например, example.ru: все адреса этого домена</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>e.g. telegram:123456789 (the user&apos;s Telegram id)</source>
+        <translation>например, telegram:123456789 (id пользователя в Telegram)</translation>
+    </message>
 </context>
 <context>
     <name>ExclusionTableModel</name>
@@ -2909,7 +2914,7 @@
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../ui/settings/catalog_dialogs.py" line="-137"/>
+        <location filename="../../ui/settings/catalog_dialogs.py" line="-138"/>
         <source>Password of %1</source>
         <translation>Пароль пользователя %1</translation>
     </message>
@@ -4780,6 +4785,11 @@
         <location line="+1"/>
         <source>Whole mail domain</source>
         <translation>Весь почтовый домен</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Messenger user</source>
+        <translation>Пользователь мессенджера</translation>
     </message>
     <message>
         <location line="+3"/>

@@ -398,7 +398,7 @@ class ExclusionDialog(FormDialog):
             ExclusionKind.PHONE.value: self.tr("in any format, e.g. 8 (916) 123-45-67"),
             ExclusionKind.EMAIL.value: self.tr("e.g. supplier@example.ru"),
             ExclusionKind.DOMAIN.value: self.tr("e.g. example.ru: every address there"),
-            ExclusionKind.MESSENGER.value: self.tr("e.g. telegram:123456789 (as the Dialogs show it)"),
+            ExclusionKind.MESSENGER.value: self.tr("e.g. telegram:123456789 (the user's Telegram id)"),
         }
         self.value.setPlaceholderText(hints[str(self.kind.currentData())])
 
